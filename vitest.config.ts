@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    typecheck: {
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.json',
+    },
+    // Real processes and workers are part of several suites; give them room on a 2-core machine.
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Fail on an unhandled rejection anywhere: a leaked rejection is a bug, never noise.
+    dangerouslyIgnoreUnhandledErrors: false,
+  },
+});
