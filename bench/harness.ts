@@ -52,9 +52,9 @@ export function nsSince(start: bigint): number {
 }
 
 /**
- * Prints one table: each row's median in `unit`, and its ratio to the row named `baseline`
- * (`higherIsBetter` says which way the ratio reads: for throughput, loom / baseline; for times,
- * baseline / loom, so that > 1 always means "loom-side better").
+ * Prints one table: each row's median in `unit` and its ratio to the row named `baseline`
+ * (row / baseline). The title says whether higher or lower is better, so the ratio is read the
+ * same way as the figures: for ns/op, 1.10x means 10% slower than the baseline.
  */
 export function printTable(title: string, unit: string, rows: readonly Row[], baseline: string, higherIsBetter: boolean): void {
   const base = rows.find((row) => row.name === baseline);
