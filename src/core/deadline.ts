@@ -7,11 +7,14 @@
  * `dispose()` removes them all; callers create one per operation and dispose it in `finally`.
  * We do not use `AbortSignal.timeout()` (its timer cannot be cleared and outlives the wait) nor
  * `AbortSignal.any()` (its followers stay attached to the parent until garbage collection,
- * which reads as a leaked listener while a long-lived parent signal is alive).
+ * which reads as a leaked listener while a long-lived parent signal is alive). The caller's
+ * signal is watched through `abort-watch.ts`, so thousands of deadlines on one signal share
+ * one listener.
  *
  * @module
  */
 
+import { unwatchAbort, watchAbort, type AbortWatcher } from './abort-watch.js';
 import { TimeoutError } from './errors.js';
 
 /** The options every call that can wait accepts. */
@@ -31,28 +34,25 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class Deadline implements Disposable {
   readonly #controller = new AbortController();
-  readonly #parent: AbortSignal | undefined;
+  /** Set while this deadline follows the caller's signal; `undefined` before, after dispose, and without one. */
+  #watcher: AbortWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
-  /** Bound once so that `dispose()` removes exactly the listener that was added. */
-  readonly #onParentAbort = (): void => {
-    this.#abort((this.#parent as AbortSignal).reason);
-  };
 
   /**
    * @param what names the operation in the timeout message: `${what} timed out after ${ms} milliseconds`.
    */
   constructor(opts: WaitOptions | undefined, what: string) {
-    this.#parent = opts?.signal;
+    const parent = opts?.signal;
     const timeout = opts?.timeout;
-    if (this.#parent?.aborted) {
-      this.#controller.abort(this.#parent.reason);
+    if (parent?.aborted) {
+      this.#controller.abort(parent.reason);
       return;
     }
     if (timeout !== undefined && timeout <= 0) {
       this.#controller.abort(timeoutError(what, timeout));
       return;
     }
-    this.#parent?.addEventListener('abort', this.#onParentAbort, { once: true });
+    if (parent !== undefined) this.#watcher = watchAbort(parent, () => this.#abort(parent.reason));
     if (timeout !== undefined && timeout !== Infinity) this.#arm(what, timeout, Date.now() + timeout);
   }
 
@@ -68,7 +68,8 @@ export class Deadline implements Disposable {
 
   /** Removes the listener and the timer. Idempotent. */
   dispose(): void {
-    this.#parent?.removeEventListener('abort', this.#onParentAbort);
+    if (this.#watcher !== undefined) unwatchAbort(this.#watcher);
+    this.#watcher = undefined;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
   }

@@ -13,15 +13,25 @@ import type { WaitOptions } from './deadline.js';
 
 /** `` `0` (number) ``, `` `"x"` (string) ``, `` `[object Object]` (Object) ``: the value and its kind. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `\`${JSON.stringify(value)}\` (string)`;
-  if (value === null) return '`null`';
-  if (value === undefined) return '`undefined`';
-  if (typeof value === 'function') return `\`${value.name || 'anonymous'}\` (function)`;
-  if (typeof value === 'object') {
-    const kind = Array.isArray(value) ? 'Array' : ((value as object).constructor?.name ?? 'Object');
-    return `\`${Object.prototype.toString.call(value)}\` (${kind})`;
+  switch (typeof value) {
+    case 'string':
+      return `\`${JSON.stringify(value)}\` (string)`;
+    case 'undefined':
+      return '`undefined`';
+    case 'function':
+      return `\`${value.name || 'anonymous'}\` (function)`;
+    case 'object': {
+      if (value === null) return '`null`';
+      const kind = Array.isArray(value) ? 'Array' : (value.constructor?.name ?? 'Object');
+      return `\`${Object.prototype.toString.call(value)}\` (${kind})`;
+    }
+    case 'symbol':
+      return `\`${value.toString()}\` (symbol)`;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return `\`${String(value)}\` (${typeof value})`;
   }
-  return `\`${String(value as number | boolean | bigint | symbol)}\` (${typeof value})`;
 }
 
 /** The message every argument check uses. */

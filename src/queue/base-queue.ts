@@ -200,7 +200,6 @@ export abstract class BaseQueue<T> implements AsyncIterable<T>, Disposable {
         return Promise.resolve(this.#take());
       } catch (error) {
         // A PriorityQueue comparator threw (the store is unchanged); its error passes through as thrown.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject(error);
       }
     }

@@ -29,8 +29,18 @@ function importGraph(entry: string): { files: Set<string>; external: Set<string>
 }
 
 describe('loom/sync', () => {
-  it('exports exactly its public names (the Lock and ExclusiveFn types aside)', () => {
-    expect(Object.keys(sync).sort()).toEqual(['Barrier', 'BoundedSemaphore', 'Condition', 'Event', 'Mutex', 'Semaphore']);
+  it('exports exactly its public names and the errors they throw (types aside)', () => {
+    expect(Object.keys(sync).sort()).toEqual([
+      'Barrier',
+      'BoundedSemaphore',
+      'BrokenBarrierError',
+      'Condition',
+      'Event',
+      'InvalidStateError',
+      'Mutex',
+      'Semaphore',
+      'TimeoutError',
+    ]);
   });
 
   it('loads neither worker_threads nor child_process, directly or through core', () => {

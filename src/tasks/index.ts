@@ -1,0 +1,13 @@
+export { sleep } from './sleep.js';
+export { withTimeout, type WithTimeoutOptions } from './with-timeout.js';
+export { TaskGroup, taskGroup, type TaskGroupOptions } from './task-group.js';
+export { Task, type TaskState } from './task.js';
+export { map, type MapOptions, type Mapper } from './map.js';
+export { mapIter, type MapIterOptions } from './map-iter.js';
+export { Future } from './future.js';
+export { Executor, type ExecutorOptions } from './executor.js';
+export type { ExecutorLike, ShutdownOptions } from './executor-like.js';
+export { asCompleted, type Completed } from './as-completed.js';
+export { wait, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED, type ReturnWhen, type WaitFuturesOptions, type DoneAndNotDone } from './wait.js';
+export { TimeoutError, CancelledError, InvalidStateError, TaskGroupError } from '../core/errors.js';
+export type { WaitOptions } from '../core/deadline.js';
