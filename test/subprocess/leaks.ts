@@ -1,0 +1,41 @@
+/**
+ * Leak probes for the subprocess suites: open file descriptors, live timers, and loom's
+ * process-level listeners, compared before and after each test.
+ */
+
+import { readdirSync } from 'node:fs';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { activeTimers, flush } from '../helpers.js';
+
+/** Open descriptors of this process. */
+export function openFds(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** loom's lazily installed process listeners (0 while no tracked child runs). */
+export function processListeners(): number {
+  return process.listenerCount('exit') + process.listenerCount('SIGINT') + process.listenerCount('SIGTERM');
+}
+
+/** Asserts after every test of the file that it left no descriptor, timer or process listener. */
+export function checkLeaksAfterEach(): void {
+  let fds = 0;
+  let timers = 0;
+  let listeners = 0;
+  // Both hooks await the same way, so that vitest's own hook timer is alive in both samples.
+  beforeEach(async () => {
+    await flush();
+    fds = openFds();
+    timers = activeTimers();
+    listeners = processListeners();
+  });
+  // At most as many as before: vitest's own hook timers come and go around the hooks, and a
+  // leak only ever adds.
+  afterEach(async () => {
+    // loom removes its process listeners at the end of the event-loop turn the last child exited in.
+    await flush();
+    expect(openFds()).toBeLessThanOrEqual(fds);
+    expect(activeTimers()).toBeLessThanOrEqual(timers);
+    expect(processListeners()).toBe(listeners);
+  });
+}
