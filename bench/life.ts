@@ -1,0 +1,148 @@
+/**
+ * The Game of Life benchmarks (issue 5):
+ *
+ * 1. Per-generation time against cell count for every fan-out strategy, with 100 ms of I/O per
+ *    cell, as a timer and as real requests to the game server over TCP. The floor is the
+ *    latency itself (the seed: "each generation takes roughly 100 milliseconds, regardless of
+ *    how big the grid is"); each row's ratio reads "x the floor". The bounded strategies run
+ *    with a bound of 1,000 (pool concurrency, pipeline workers per stage), so their time grows
+ *    with cells / 1,000 while the unbounded ones stay flat.
+ * 2. The large-grid engine: cells per second on a 1000x1000 grid for a plain `Uint8Array` step
+ *    (the hand-written baseline), the compact single-threaded engine, and the parallel engine
+ *    on 1, 2 and all cores.
+ *
+ * `--quick` runs each case once on tiny sizes with 10 ms latency.
+ *
+ * @module
+ */
+
+import { availableParallelism } from 'node:os';
+import { medianOf, printTable, type Row, type Suite } from './harness.js';
+import {
+  Grid,
+  LifeEngine,
+  ParallelLifeEngine,
+  connectLifeServer,
+  delayedGameLogic,
+  randomGrid,
+  simulateAsync,
+  simulatePhasedPipeline,
+  simulatePipeline,
+  simulatePool,
+  simulateThreaded,
+  startLifeServer,
+  type CellLogic,
+  type NeighborCounter,
+} from '../src/life/index.js';
+
+type Strategy = (grid: Grid, logic: CellLogic, counter: NeighborCounter | undefined) => Promise<Grid>;
+
+const BOUND = 1_000;
+
+const strategies: readonly [string, Strategy][] = [
+  ['async', (grid, gameLogic) => simulateAsync(grid, { gameLogic })],
+  ['threaded', (grid, gameLogic) => simulateThreaded(grid, { gameLogic })],
+  [`pool(${BOUND})`, (grid, gameLogic) => simulatePool(grid, { gameLogic, concurrency: BOUND })],
+  [`pipeline(${BOUND})`, (grid, gameLogic) => simulatePipeline(grid, { gameLogic, workers: BOUND })],
+  [`phased(${BOUND})`, (grid, gameLogic) => simulatePhasedPipeline(grid, { gameLogic, workers: BOUND })],
+];
+
+/** Grid shapes by cell count: the seed's 5x9, then square-ish grids. */
+function shape(cells: number): [number, number] {
+  if (cells === 45) return [5, 9];
+  const side = Math.round(Math.sqrt(cells));
+  return [side, Math.round(cells / side)];
+}
+
+async function ioTable(kind: 'timer' | 'tcp', latency: number, sizes: readonly number[], quick: boolean): Promise<void> {
+  await using server = kind === 'tcp' ? await startLifeServer({ latency }) : undefined;
+  await using client = server === undefined ? undefined : connectLifeServer({ port: server.port, connections: 4 });
+  const logic = client?.gameLogic ?? delayedGameLogic(latency);
+  const rows: Row[] = [{ name: 'floor', median: latency }];
+  for (const cells of sizes) {
+    const [height, width] = shape(cells);
+    for (const [name, strategy] of strategies) {
+      let grid = randomGrid(height, width, { seed: cells });
+      const ms = await medianOf(
+        3,
+        async () => {
+          const start = performance.now();
+          grid = await strategy(grid, logic, undefined);
+          return performance.now() - start;
+        },
+        quick,
+      );
+      rows.push({ name: `${name} ${(height * width).toLocaleString('en-US')} cells`, median: ms });
+    }
+  }
+  printTable(`Game of Life: ms per generation, ${latency} ms ${kind} I/O per cell (ratio = x the floor)`, 'ms/gen', rows, 'floor', false);
+}
+
+/** The baseline: a plain byte-per-cell step with wrapped neighbour indexes, as one would write it by hand. */
+function plainStep(src: Uint8Array, dst: Uint8Array, height: number, width: number): void {
+  for (let y = 0; y < height; y++) {
+    const up = ((y + height - 1) % height) * width;
+    const mid = y * width;
+    const down = ((y + 1) % height) * width;
+    for (let x = 0; x < width; x++) {
+      const l = x === 0 ? width - 1 : x - 1;
+      const r = x === width - 1 ? 0 : x + 1;
+      const n =
+        (src[up + l] as number) + (src[up + x] as number) + (src[up + r] as number) + (src[mid + l] as number) +
+        (src[mid + r] as number) + (src[down + l] as number) + (src[down + x] as number) + (src[down + r] as number);
+      dst[mid + x] = n === 3 || (n === 2 && src[mid + x] === 1) ? 1 : 0;
+    }
+  }
+}
+
+async function engineTable(side: number, generations: number, quick: boolean): Promise<void> {
+  const grid = randomGrid(side, side, { seed: 56 });
+  const cells = side * side;
+  const rows: Row[] = [];
+  const perSecond = (ms: number): number => (cells * generations) / (ms / 1000);
+
+  let a = new Uint8Array(cells);
+  let b = new Uint8Array(cells);
+  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) a[y * side + x] = grid.get(y, x) === '*' ? 1 : 0;
+  const plainMs = await medianOf(5, () => {
+    const start = performance.now();
+    for (let g = 0; g < generations; g++) {
+      plainStep(a, b, side, side);
+      [a, b] = [b, a];
+    }
+    return performance.now() - start;
+  }, quick);
+  rows.push({ name: 'plain Uint8Array', median: perSecond(plainMs), extra: { 'ms/gen': (plainMs / generations).toFixed(2) } });
+
+  const single = new LifeEngine(grid);
+  const singleMs = await medianOf(5, () => {
+    const start = performance.now();
+    single.step(generations);
+    return performance.now() - start;
+  }, quick);
+  rows.push({ name: 'LifeEngine (1 thread)', median: perSecond(singleMs), extra: { 'ms/gen': (singleMs / generations).toFixed(2) } });
+
+  const cores = availableParallelism();
+  for (const workers of [...new Set([1, 2, cores])]) {
+    await using engine = new ParallelLifeEngine(grid, { workers });
+    await engine.step(1);
+    const ms = await medianOf(5, async () => {
+      const start = performance.now();
+      await engine.step(generations);
+      return performance.now() - start;
+    }, quick);
+    rows.push({ name: `ParallelLifeEngine (${workers} threads)`, median: perSecond(ms), extra: { 'ms/gen': (ms / generations).toFixed(2) } });
+  }
+  printTable(`Game of Life engine: cells per second, ${side}x${side}, ${generations} generations per run (${cores} cores)`, 'cells/s', rows, 'plain Uint8Array', true);
+}
+
+/** The suite: strategies under I/O (timer, then tcp), then the engine. */
+const suite: Suite = async ({ quick }) => {
+  const latency = quick ? 10 : 100;
+  const sizes = quick ? [45, 100] : [45, 1_000, 10_000];
+  await ioTable('timer', latency, sizes, quick);
+  await ioTable('tcp', latency, sizes, quick);
+  await engineTable(quick ? 64 : 1_000, quick ? 2 : 20, quick);
+};
+
+export default suite;

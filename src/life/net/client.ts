@@ -1,0 +1,285 @@
+/**
+ * The client side of the game server: a small pool of long-lived connections over which any
+ * number of cell requests are multiplexed (see `protocol.ts`). 10,000 concurrent cells cost
+ * `connections` sockets (4 by default), never one per cell, so the process stays far from the
+ * common 1,024 file-descriptor limit however large the grid.
+ *
+ * Invariants:
+ * - A request is in exactly one connection's `inFlight` map from the moment it is written until
+ *   it settles; settling removes it first, so a late answer for a settled request is ignored.
+ * - Abort listeners are one per distinct signal, not one per request: 10,000 requests sharing a
+ *   generation's signal add one listener, removed when the last of them settles (so no
+ *   `MaxListenersExceededWarning`, and `abortListeners(signal) === 0` afterwards).
+ * - A connection that fails or is closed by the server rejects its requests in flight with a
+ *   {@link LifeConnectionError} and is replaced lazily by the next request.
+ *
+ * Writes are coalesced per connection: frames queued in one tick go out in one `write` on the
+ * next microtask.
+ *
+ * @module
+ */
+
+import { connect, type Socket } from 'node:net';
+import { Deadline } from '../../core/deadline.js';
+import { rejected } from '../../tasks/sleep.js';
+import { InvalidStateError } from '../../core/errors.js';
+import { checkInteger, checkOptions, checkWaitOptions, expectation } from '../../core/validate.js';
+import type { WaitOptions } from '../../core/deadline.js';
+import { isCellState, type CellState } from '../cell.js';
+import type { CellLogic } from '../strategies/types.js';
+import { LineSplitter, encodeCancel, encodeRequest, parseServerLine } from './protocol.js';
+import { SignalGroups } from './signal-groups.js';
+
+/**
+ * The connection to the game server failed or was closed while requests were in flight.
+ *
+ * @example
+ * ```ts
+ * import { LifeConnectionError, connectLifeServer } from 'loom/life';
+ * const client = connectLifeServer({ port: 1 });
+ * await client.decide(0, 0, '*', 2).catch((error: unknown) => {
+ *   if (error instanceof LifeConnectionError) console.log(error.message);
+ * });
+ * ```
+ */
+export class LifeConnectionError extends Error {
+  override name = 'LifeConnectionError';
+}
+
+/**
+ * The game server answered a request with an error (`E <id> <message>`); `message` is the
+ * server's description of its failure.
+ *
+ * @example
+ * ```ts
+ * import { RemoteLogicError, SimulationError } from 'loom/life';
+ * const isRemote = (error: SimulationError): boolean => error.cause instanceof RemoteLogicError;
+ * ```
+ */
+export class RemoteLogicError extends Error {
+  override name = 'RemoteLogicError';
+}
+
+/**
+ * Options of {@link connectLifeServer}.
+ *
+ * @example
+ * ```ts
+ * import type { LifeClientOptions } from 'loom/life';
+ * const opts: LifeClientOptions = { host: '127.0.0.1', port: 4000, connections: 4 };
+ * ```
+ */
+export interface LifeClientOptions {
+  /** The server's port. */
+  readonly port: number;
+  /** The server's host. Default `'127.0.0.1'`. */
+  readonly host?: string;
+  /** Connections in the pool, an integer >= 1. Default `4`. */
+  readonly connections?: number;
+}
+
+interface Request {
+  readonly id: number;
+  readonly connection: Connection;
+  readonly resolve: (state: CellState) => void;
+  readonly reject: (reason: unknown) => void;
+  /** The signal watched for this request (the caller's, or a Deadline's); undefined when none. */
+  readonly signal: AbortSignal | undefined;
+  readonly deadline: Deadline | undefined;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  /** Requests written on this socket and not yet settled. */
+  readonly inFlight: Map<number, Request>;
+  /** Frames waiting for this tick's write; '' when none. */
+  outbox: string;
+}
+
+/**
+ * A pooled, multiplexing client of the game server.
+ *
+ * @example
+ * ```ts
+ * import { ALIVE, connectLifeServer, startLifeServer } from 'loom/life';
+ * await using server = await startLifeServer({ latency: 5 });
+ * await using client = connectLifeServer({ port: server.port });
+ * await client.decide(0, 0, ALIVE, 2); // '*'
+ * ```
+ */
+export class LifeClient implements AsyncDisposable {
+  readonly #host: string;
+  readonly #port: number;
+  /** Slot i holds a live connection or undefined (never opened, or failed and not yet replaced). */
+  readonly #slots: (Connection | undefined)[];
+  #next = 0;
+  #nextId = 1;
+  #pending = 0;
+  #closed = false;
+  /** Requests with a signal, grouped by it: one abort listener per signal. */
+  readonly #watched = new SignalGroups<Request>((signal, requests) => {
+    for (const request of requests) {
+      this.#settle(request);
+      if (!request.connection.socket.destroyed) this.#send(request.connection, encodeCancel(request.id));
+      request.reject(signal.reason);
+    }
+  });
+
+  constructor(opts: LifeClientOptions) {
+    checkOptions('options', opts);
+    const { host = '127.0.0.1', port, connections = 4 } = opts ?? ({} as Partial<LifeClientOptions>);
+    if (typeof host !== 'string') throw new TypeError(expectation('host', 'a string', host));
+    checkInteger('port', port, 1);
+    if (port > 65_535) throw new RangeError(expectation('port', 'an integer between 1 and 65535', port));
+    checkInteger('connections', connections, 1);
+    this.#host = host;
+    this.#port = port;
+    this.#slots = new Array<Connection | undefined>(connections).fill(undefined);
+  }
+
+  /** Requests sent and not yet settled. */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Connections open now (at most the pool size). */
+  get connections(): number {
+    return this.#slots.filter((slot) => slot !== undefined).length;
+  }
+
+  /**
+   * A {@link CellLogic} that asks the server: pass it as a strategy's `gameLogic`. Bound to this
+   * client, it forwards the cell's `signal`.
+   */
+  readonly gameLogic: CellLogic = (state, neighbors, ctx) => this.decide(ctx.y, ctx.x, state, neighbors, { signal: ctx.signal });
+
+  /**
+   * Asks the server for the next state of cell `(y, x)`.
+   *
+   * Aborting (or the timeout) rejects at once with `signal.reason` (a `TimeoutError` for the
+   * timeout) and tells the server to drop the request.
+   *
+   * @throws InvalidStateError (rejected) after `close()`; LifeConnectionError when the
+   *   connection fails; RemoteLogicError when the server's logic failed for this cell.
+   */
+  decide(y: number, x: number, state: CellState, neighbors: number, opts?: WaitOptions): Promise<CellState> {
+    if (!Number.isInteger(y)) throw new TypeError(expectation('y', 'an integer', y));
+    if (!Number.isInteger(x)) throw new TypeError(expectation('x', 'an integer', x));
+    if (!isCellState(state)) throw new TypeError(expectation('state', "'*' (ALIVE) or '-' (EMPTY)", state));
+    checkInteger('neighbors', neighbors, 0);
+    checkWaitOptions(opts);
+    if (this.#closed) return Promise.reject(new InvalidStateError('LifeClient is closed'));
+    if (opts?.signal?.aborted) return rejected(opts.signal.reason);
+    const deadline = opts?.timeout !== undefined && opts.timeout !== Infinity ? new Deadline(opts, 'LifeClient.decide') : undefined;
+    const signal = deadline?.signal ?? opts?.signal;
+    if (signal?.aborted) {
+      deadline?.dispose();
+      return rejected(signal.reason);
+    }
+    const connection = this.#connection();
+    const id = this.#nextId++;
+    return new Promise<CellState>((resolve, reject) => {
+      const request: Request = { id, connection, resolve, reject, signal, deadline };
+      connection.inFlight.set(id, request);
+      this.#pending++;
+      if (signal !== undefined) this.#watched.add(signal, request);
+      this.#send(connection, encodeRequest(id, y, x, state, neighbors));
+    });
+  }
+
+  /** Closes every connection; requests in flight reject with a {@link LifeConnectionError}. Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const closing: Promise<void>[] = [];
+    for (const connection of this.#slots) {
+      if (connection === undefined) continue;
+      closing.push(new Promise<void>((resolve) => connection.socket.once('close', () => resolve())));
+      this.#fail(connection, new LifeConnectionError('LifeClient was closed with requests in flight'));
+    }
+    await Promise.all(closing);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** A live connection, round-robin over the slots, opening one where the slot is empty. */
+  #connection(): Connection {
+    const slot = this.#next;
+    this.#next = (slot + 1) % this.#slots.length;
+    const existing = this.#slots[slot];
+    if (existing !== undefined) return existing;
+    const socket = connect({ host: this.#host, port: this.#port, noDelay: true });
+    socket.setEncoding('utf8');
+    const connection: Connection = { socket, inFlight: new Map(), outbox: '' };
+    this.#slots[slot] = connection;
+    const lines = new LineSplitter((line) => this.#onLine(connection, line));
+    socket.on('data', (chunk: string) => lines.push(chunk));
+    socket.on('error', (error) => {
+      this.#fail(connection, new LifeConnectionError(`Connection to game server ${this.#host}:${this.#port} failed: ${error.message}`, { cause: error }));
+    });
+    socket.on('close', () => {
+      this.#fail(connection, new LifeConnectionError(`Game server ${this.#host}:${this.#port} closed the connection`));
+    });
+    return connection;
+  }
+
+  #send(connection: Connection, frame: string): void {
+    if (connection.outbox === '') {
+      queueMicrotask(() => {
+        const frames = connection.outbox;
+        connection.outbox = '';
+        if (!connection.socket.destroyed) connection.socket.write(frames);
+      });
+    }
+    connection.outbox += frame;
+  }
+
+  #onLine(connection: Connection, line: string): void {
+    const message = parseServerLine(line);
+    if (message === undefined) {
+      this.#fail(connection, new LifeConnectionError(`Game server sent an invalid line: ${JSON.stringify(line.slice(0, 80))}`));
+      return;
+    }
+    const request = connection.inFlight.get(message.id);
+    if (request === undefined) return;
+    this.#settle(request);
+    if (message.kind === 'A') request.resolve(message.state);
+    else request.reject(new RemoteLogicError(message.message));
+  }
+
+  /** Rejects every request of `connection` with `error`, destroys its socket and frees its slot. */
+  #fail(connection: Connection, error: LifeConnectionError): void {
+    const slot = this.#slots.indexOf(connection);
+    if (slot !== -1) this.#slots[slot] = undefined;
+    for (const request of [...connection.inFlight.values()]) {
+      this.#settle(request);
+      request.reject(error);
+    }
+    connection.socket.destroy();
+  }
+
+  /** Removes `request` from every structure that references it. */
+  #settle(request: Request): void {
+    request.connection.inFlight.delete(request.id);
+    this.#pending--;
+    request.deadline?.dispose();
+    if (request.signal !== undefined) this.#watched.delete(request.signal, request);
+  }
+}
+
+/**
+ * A client of the game server at `host:port`, with a pool of `connections` (default 4)
+ * multiplexed connections opened on first use. Close it with `close()` or `await using`.
+ *
+ * @example
+ * ```ts
+ * import { Grid, connectLifeServer, simulateAsync, startLifeServer } from 'loom/life';
+ * await using server = await startLifeServer({ latency: 100 });
+ * await using client = connectLifeServer({ port: server.port, connections: 4 });
+ * await simulateAsync(new Grid(100, 100), { gameLogic: client.gameLogic });
+ * ```
+ */
+export function connectLifeServer(opts: LifeClientOptions): LifeClient {
+  return new LifeClient(opts);
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { Grid, LifeEngine, simulate, randomGrid } from '../../src/life/index.js';
+import { bands } from '../../src/life/engine/layout.js';
+import { referenceCases } from './reference.js';
+
+describe('LifeEngine (single-threaded compact stepping)', () => {
+  it.each(referenceCases.map((c) => [c.name, c] as const))('%s: agrees with the seed\'s algorithm', (_name, reference) => {
+    const engine = new LifeEngine(Grid.parse(reference.generations[0] as string));
+    for (const expected of reference.generations.slice(1)) {
+      engine.step();
+      expect(engine.toGrid().toString()).toBe(expected);
+    }
+  });
+
+  it('agrees with simulate on random grids of every width modulo 4 and tiny tori', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const height = 1 + (seed % 7);
+      const width = 1 + ((seed * 5) % 13);
+      let grid = randomGrid(height, width, { seed });
+      const engine = new LifeEngine(grid);
+      for (let g = 0; g < 5; g++) {
+        grid = simulate(grid);
+        engine.step();
+        expect(engine.toGrid().equals(grid)).toBe(true);
+      }
+    }
+  });
+
+  it('steps several generations at once and counts them and the population', () => {
+    const blinker = Grid.parse('-----\n--*--\n--*--\n--*--\n-----');
+    const engine = new LifeEngine(blinker);
+    expect([engine.height, engine.width, engine.population()]).toEqual([5, 5, 3]);
+    engine.step(3);
+    expect(engine.generation).toBe(3);
+    expect(engine.toGrid().equals(simulate(blinker))).toBe(true);
+    engine.step(0);
+    expect(engine.generation).toBe(3);
+  });
+
+  it('rejects bad arguments', () => {
+    expect(() => new LifeEngine({} as any)).toThrow(new TypeError('Expected `grid` to be a Grid, got `[object Object]` (Object)'));
+    expect(() => new LifeEngine(new Grid(1, 1)).step(-1)).toThrow(new RangeError('Expected `generations` to be an integer >= 0, got `-1` (number)'));
+  });
+
+  it('splits rows into balanced, non-empty bands', () => {
+    expect(bands(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(bands(2, 4)).toEqual([[0, 1], [1, 2]]);
+    expect(bands(5, 1)).toEqual([[0, 5]]);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DelayLine } from '../../../src/life/net/delay-line.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('DelayLine', () => {
+  it('runs jobs in order once each is due, on one timer, then calls afterBatch once per batch', async () => {
+    vi.useFakeTimers();
+    const ran: string[] = [];
+    const line = new DelayLine(100, () => ran.push('batch'));
+    line.add(() => ran.push('a'));
+    line.add(() => ran.push('b'));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(50);
+    line.add(() => ran.push('c'));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(ran).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran).toEqual(['a', 'b', 'batch']);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(ran).toEqual(['a', 'b', 'batch', 'c', 'batch']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('skips a cancelled job and drops everything on clear()', async () => {
+    vi.useFakeTimers();
+    const ran: string[] = [];
+    const line = new DelayLine(10, () => ran.push('batch'));
+    const cancelled = line.add(() => ran.push('cancelled'));
+    line.add(() => ran.push('kept'));
+    cancelled.done = true;
+    await vi.advanceTimersByTimeAsync(10);
+    expect(ran).toEqual(['kept', 'batch']);
+    const dropped = line.add(() => ran.push('dropped'));
+    line.clear();
+    expect(dropped.done).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(ran).toEqual(['kept', 'batch']);
+  });
+
+  it('does not call afterBatch when every due job was cancelled', async () => {
+    vi.useFakeTimers();
+    const afterBatch = vi.fn();
+    const line = new DelayLine(5, afterBatch);
+    line.add(() => undefined).done = true;
+    await vi.advanceTimersByTimeAsync(5);
+    expect(afterBatch).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Grid, LifeEngine, ParallelLifeEngine, simulate, randomGrid } from '../../src/life/index.js';
+import { InvalidStateError, TimeoutError } from '../../src/core/errors.js';
+
+const engines: ParallelLifeEngine[] = [];
+function engine(grid: Grid, workers: number): ParallelLifeEngine {
+  const created = new ParallelLifeEngine(grid, { workers });
+  engines.push(created);
+  return created;
+}
+afterEach(async () => {
+  for (const created of engines.splice(0)) await created.close();
+});
+
+describe('ParallelLifeEngine', () => {
+  it('agrees with simulate on random grids, one generation per step and many per step', async () => {
+    const sizes: [number, number][] = [[1, 1], [2, 9], [33, 17]];
+    for (const [index, [height, width]] of sizes.entries()) {
+      let grid = randomGrid(height, width, { seed: index + 1 });
+      const parallel = engine(grid, 3);
+      expect(parallel.workers).toBe(Math.min(3, height));
+      for (let g = 0; g < 3; g++) {
+        grid = simulate(grid);
+        await parallel.step();
+        expect(parallel.toGrid().equals(grid)).toBe(true);
+      }
+      for (let g = 0; g < 7; g++) grid = simulate(grid);
+      await parallel.step(7);
+      expect(parallel.toGrid().equals(grid)).toBe(true);
+      expect(parallel.generation).toBe(10);
+      expect(parallel.population()).toBe(grid.population());
+    }
+  });
+
+  it('agrees with the single-threaded engine on a large grid over many generations', async () => {
+    const grid = randomGrid(256, 300, { seed: 56 });
+    const single = new LifeEngine(grid);
+    const parallel = engine(grid, 2);
+    single.step(25);
+    await parallel.step(25);
+    expect(Buffer.from(parallel.buffers.buffer).equals(Buffer.from(single.buffers.buffer))).toBe(true);
+  });
+
+  it('a step given up half-way rejects with the reason, frees every thread and leaves the engine broken', async () => {
+    const parallel = engine(randomGrid(512, 512, { seed: 9 }), 2);
+    await expect(parallel.step(100_000, { timeout: 200 })).rejects.toEqual(new TimeoutError('ParallelLifeEngine.step timed out after 200 milliseconds'));
+    await expect(parallel.step()).rejects.toThrow(new InvalidStateError('ParallelLifeEngine is broken by a failed step'));
+    await parallel.close();
+  });
+
+  it('refuses overlapping steps, bad arguments and use after close', async () => {
+    const parallel = new ParallelLifeEngine(new Grid(4, 4), { workers: 2 });
+    const first = parallel.step(2);
+    await expect(parallel.step()).rejects.toEqual(new InvalidStateError('ParallelLifeEngine.step is already running'));
+    await first;
+    await expect(parallel.step(-1)).rejects.toThrow(new RangeError('Expected `generations` to be an integer >= 0, got `-1` (number)'));
+    const reason = new Error('no');
+    await expect(parallel.step(1, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await parallel.close();
+    await parallel.close();
+    await expect(parallel.step()).rejects.toEqual(new InvalidStateError('ParallelLifeEngine is closed'));
+    expect(() => new ParallelLifeEngine(new Grid(1, 1), { workers: 0 })).toThrow(
+      new RangeError('Expected `workers` to be an integer >= 1, got `0` (number)'),
+    );
+  });
+});
