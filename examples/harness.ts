@@ -6,6 +6,7 @@
  * @module
  */
 
+import { setMaxListeners } from 'node:events';
 import { pathToFileURL } from 'node:url';
 
 /** What a demo gets from whoever runs it. */
@@ -33,16 +34,31 @@ export function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
-/** Runs `demo` when `moduleUrl` is the entry point of the process (`node dist/examples/54-lock.js [--quick]`). */
+/**
+ * Runs `demo` when `moduleUrl` is the entry point of the process (`node dist/examples/54-lock.js [--quick]`).
+ * SIGINT and SIGTERM abort the demo's signal, which every wait of the demo watches; a closed
+ * stdout (`| head`) does the same instead of crashing with EPIPE.
+ */
 export async function runIfMain(moduleUrl: string, demo: Demo): Promise<void> {
   const entry = process.argv[1];
   if (entry === undefined || pathToFileURL(entry).href !== moduleUrl) return;
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort(new Error('Interrupted'));
-  process.once('SIGINT', onSigint);
+  // Every concurrent wait of a demo may watch this one signal through Node APIs (sockets,
+  // timers) that add a listener each; dozens at once are expected, not a leak.
+  setMaxListeners(0, controller.signal);
+  const stop = (): void => controller.abort(new Error('Interrupted'));
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code !== 'EPIPE') throw error;
+    stop();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stdout.on('error', onStdoutError);
   try {
     await demo.run({ quick: process.argv.includes('--quick'), out: (line) => console.log(line), signal: controller.signal });
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    process.stdout.off('error', onStdoutError);
   }
 }
