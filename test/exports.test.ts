@@ -1,0 +1,51 @@
+/**
+ * The public surface, pinned (after trio's `test_exports.py`): every name `loom` exports, and
+ * what each subpath loads. Run against the built package (`npm test` builds first) through
+ * the package's own `exports` map, as a user imports it.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, string> };
+
+/** Runs `source` as an ES module in a fresh node process at the repository root and parses what it prints. */
+function inFreshProcess(source: string): unknown {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: new URL('..', import.meta.url),
+    encoding: 'utf8',
+  });
+  return JSON.parse(output);
+}
+
+describe('the package surface', () => {
+  it('exports exactly the public names from the root', () => {
+    const names = inFreshProcess(`console.log(JSON.stringify(Object.keys(await import('loom')).sort()))`);
+    expect(names).toMatchSnapshot();
+  });
+
+  it('offers one subpath per layer', () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './life', './package.json', './queue', './subprocess', './sync', './tasks', './workers']);
+  });
+
+  it.each(['sync', 'queue', 'tasks'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
+    const loaded = inFreshProcess(
+      `await import('loom/${layer}'); console.log(JSON.stringify(process.moduleLoadList.filter((name) => /worker_threads|child_process/.test(name))))`,
+    );
+    expect(loaded).toEqual([]);
+  });
+
+  it('re-exports every subpath name from the root, as the same object', () => {
+    const missing = inFreshProcess(`
+      const root = await import('loom');
+      const missing = [];
+      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life']) {
+        const sub = await import('loom/' + layer);
+        for (const [name, value] of Object.entries(sub)) if (root[name] !== value) missing.push(layer + '.' + name);
+      }
+      console.log(JSON.stringify(missing));
+    `);
+    expect(missing).toEqual([]);
+  });
+});
