@@ -38,6 +38,28 @@ export async function medianOf(runs: number, fn: () => Promise<number> | number,
   return median(samples);
 }
 
+/**
+ * Measures every case `runs` times in alternating rounds (A B C, A B C, ...) after one warm-up
+ * round, and returns each case's median. Alternating spreads the machine's drift (another
+ * process, a GC of the previous case's garbage, CPU frequency) over all cases instead of
+ * letting it land on whichever ran last. `quick`: one round, no warm-up.
+ */
+export async function interleaved(
+  cases: readonly (readonly [name: string, measure: () => Promise<number> | number])[],
+  runs: number,
+  quick: boolean,
+): Promise<Row[]> {
+  const samples = cases.map((): number[] => []);
+  const rounds = quick ? 1 : runs + 1;
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, measure]] of cases.entries()) {
+      const value = await measure();
+      if (quick || round > 0) samples[i]?.push(value);
+    }
+  }
+  return cases.map(([name], i) => ({ name, median: median(samples[i] ?? []) }));
+}
+
 /** The median of `samples` (mean of the middle two for an even count). */
 export function median(samples: readonly number[]): number {
   if (samples.length === 0) throw new RangeError('Expected `samples` to be a non-empty array, got `[]` (Array)');

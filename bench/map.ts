@@ -8,7 +8,7 @@
 import pLimit from 'p-limit';
 import pMap from 'p-map';
 import { map } from '../src/tasks/index.js';
-import { medianOf, nsSince, printTable, type Suite } from './harness.js';
+import { interleaved, nsSince, printTable, type Suite } from './harness.js';
 import { minimalMap } from './limits/minimal.js';
 
 const CONCURRENCY = 16;
@@ -40,8 +40,11 @@ async function perTask(mapper: Mapper, items: readonly number[]): Promise<number
 
 const suite: Suite = async ({ quick }) => {
   const items = Array.from({ length: quick ? 1_000 : 200_000 }, (_, i) => i);
-  const rows = [];
-  for (const [name, mapper] of mappers) rows.push({ name, median: await medianOf(7, () => perTask(mapper, items), quick) });
+  const rows = await interleaved(
+    mappers.map(([name, mapper]) => [name, () => perTask(mapper, items)] as const),
+    9,
+    quick,
+  );
   printTable(`map overhead per task, ${items.length.toLocaleString('en-US')} tasks, concurrency ${CONCURRENCY}`, 'ns/task', rows, 'limit', false);
 };
 

@@ -10,7 +10,7 @@
 
 import { Mutex as AsyncMutex } from 'async-mutex';
 import { Mutex } from '../src/sync/index.js';
-import { medianOf, nsSince, printTable, type Suite } from './harness.js';
+import { interleaved, nsSince, printTable, type Suite } from './harness.js';
 import { MinimalHandleMutex, MinimalMutex } from './limits/minimal.js';
 
 /** A lock under test, reduced to "acquire, then give back a release function". */
@@ -81,12 +81,16 @@ const suite: Suite = async ({ quick }) => {
     ['limit, one-shot handle', handleLimitAcquire],
     ['async-mutex', asyncMutexAcquire],
   ];
-  const free = [];
-  const busy = [];
-  for (const [name, make] of cases) {
-    free.push({ name, median: await medianOf(5, () => uncontended(make(), n), quick) });
-    busy.push({ name, median: await medianOf(5, () => contended(make(), 100, perTask), quick) });
-  }
+  const free = await interleaved(
+    cases.map(([name, make]) => [name, () => uncontended(make(), n)] as const),
+    7,
+    quick,
+  );
+  const busy = await interleaved(
+    cases.map(([name, make]) => [name, () => contended(make(), 100, perTask)] as const),
+    7,
+    quick,
+  );
   printTable('Mutex acquire/release, uncontended', 'ns/op', free, 'limit', false);
   printTable('Mutex acquire/release, 100 contending tasks', 'ns/op', busy, 'limit', false);
 };

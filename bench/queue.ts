@@ -13,7 +13,7 @@ import { PassThrough } from 'node:stream';
 import fastq from 'fastq';
 import PQueue from 'p-queue';
 import { Queue } from '../src/queue/index.js';
-import { medianOf, nsSince, printTable, type Suite } from './harness.js';
+import { interleaved, medianOf, nsSince, printTable, type Suite } from './harness.js';
 import { MinimalQueue } from './limits/minimal.js';
 
 const CAPACITY = 64;
@@ -103,11 +103,11 @@ const suite: Suite = async ({ quick }) => {
     ['p-queue', viaPQueue],
     ['fastq', viaFastq],
   ];
-  const rows = [];
-  for (const [name, transfer] of cases) {
-    const perSecond = await medianOf(runs, () => rate(n, transfer), quick);
-    rows.push({ name, median: perSecond / 1e6 });
-  }
+  const rows = await interleaved(
+    cases.map(([name, transfer]) => [name, async () => (await rate(n, transfer)) / 1e6] as const),
+    runs,
+    quick,
+  );
   printTable(`SPSC bounded queue, ${n.toLocaleString('en-US')} items, capacity ${CAPACITY}, awaited put/get`, 'M items/s', rows, 'limit', true);
   const nowait = await medianOf(runs, () => nowaitRate(n), quick);
   printTable('Queue putNowait + getNowait', 'M ops/s', [{ name: 'loom Queue', median: nowait / 1e6 }], 'loom Queue', true);
