@@ -18,18 +18,30 @@
  */
 
 import { setImmediate as nextTurn, setTimeout as delay } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { map, sleep, TaskGroup } from '../src/tasks/index.js';
 import { runIfMain, seconds, type Demo, type DemoContext } from './harness.js';
 
-/** `gc()` when node runs with `--expose-gc`. */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
+/**
+ * A full collection before each sample, so that the previous fan-out's garbage is not counted
+ * (or, collected mid-sample, subtracted). `loom demo` runs without `--expose-gc`, so the flag is
+ * switched on here and `gc` taken from a fresh context, where V8 installs it once the flag is set.
+ */
+function fullCollector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed !== undefined) return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+const collectGarbage = fullCollector();
 
 /**
  * Runs one fan-out: `start` begins all the tasks and returns the promise of their end; the
  * heap is sampled between the two. Prints the time and the bytes per task.
  */
 async function measure(ctx: DemoContext, label: string, tasks: number, start: () => Promise<unknown>): Promise<void> {
-  collectGarbage?.();
+  collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   const began = performance.now();
   // One event-loop turn after the start every task has begun and is waiting on its timer.
