@@ -16,9 +16,15 @@
  * @module
  */
 
-/** One watcher's place in its signal's list. Opaque outside this module. */
+/**
+ * One watcher's place in its signal's list. {@link watchAbort} makes one around a callback; a
+ * caller that already allocates an object per wait (a sleep) can be the node itself and join
+ * with {@link linkWatcher}, saving the node and the closure (fan-outs of 10,000 waits are
+ * benchmarked against bare timers). The link fields belong to this module.
+ */
 export interface AbortWatcher {
-  readonly callback: () => void;
+  /** Called as a method of the watcher, once, when the signal aborts. */
+  callback(): void;
   /** The list this watcher is in; `undefined` once it has left (unwatched or called). */
   watch: Watch | undefined;
   prev: AbortWatcher | undefined;
@@ -42,6 +48,13 @@ const watches = new WeakMap<AbortSignal, Watch>();
  * The caller checks `signal.aborted` before: an already aborted signal never fires again.
  */
 export function watchAbort(signal: AbortSignal, callback: () => void): AbortWatcher {
+  const watcher: AbortWatcher = { callback, watch: undefined, prev: undefined, next: undefined };
+  linkWatcher(signal, watcher);
+  return watcher;
+}
+
+/** {@link watchAbort} for a caller-made node, which must not be linked already. */
+export function linkWatcher(signal: AbortSignal, watcher: AbortWatcher): void {
   let watch = watches.get(signal);
   if (watch === undefined) {
     const created: Watch = {
@@ -60,11 +73,11 @@ export function watchAbort(signal: AbortSignal, callback: () => void): AbortWatc
     watches.set(signal, watch);
     signal.addEventListener('abort', watch.listener, { once: true });
   }
-  const watcher: AbortWatcher = { callback, watch, prev: watch.tail, next: undefined };
+  watcher.watch = watch;
+  watcher.prev = watch.tail;
   if (watch.tail === undefined) watch.head = watcher;
   else watch.tail.next = watcher;
   watch.tail = watcher;
-  return watcher;
 }
 
 /** Stops `watcher` from being called. Idempotent; removes the signal's listener when it was the last. */

@@ -21,7 +21,7 @@
  * @module
  */
 
-import { unwatchAbort, watchAbort, type AbortWatcher } from '../core/abort-watch.js';
+import { linkWatcher, unwatchAbort, type AbortWatcher } from '../core/abort-watch.js';
 import { Deadline, type WaitOptions } from '../core/deadline.js';
 import { checkWaitOptions, expectation } from '../core/validate.js';
 
@@ -91,27 +91,34 @@ export async function rejected(reason: unknown): Promise<never> {
   throw reason;
 }
 
-/** One sleep in progress. */
-interface Sleeper {
-  /** Exactly one of the two is called, once: `resolve` when the time is up, `reject` when the signal aborts first. */
-  readonly resolve: () => void;
-  readonly reject: (reason: unknown) => void;
-  /** Its place among the watchers of its signal; `undefined` without a signal. */
-  watcher: AbortWatcher | undefined;
+/** One sleep in progress; with a signal, it is its own node in the signal's watcher list. */
+class Sleeper implements AbortWatcher {
+  watch: AbortWatcher['watch'] = undefined;
+  prev: AbortWatcher | undefined = undefined;
+  next: AbortWatcher | undefined = undefined;
   /** The pending timer; `undefined` only for an endless sleep. */
-  timer: NodeJS.Timeout | undefined;
-  /** Milliseconds still to wait after the pending timer fires (more than one timer can hold). */
-  left: number;
+  timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(
+    /** Exactly one of the two is called, once: `resolve` when the time is up, `reject` when the signal aborts first. */
+    readonly resolve: () => void,
+    readonly reject: (reason: unknown) => void,
+    /** The signal this sleep watches, if any. */
+    readonly signal: AbortSignal | undefined,
+    /** Milliseconds still to wait after the pending timer fires (more than one timer can hold). */
+    public left: number,
+  ) {}
+
+  callback(): void {
+    clearTimeout(this.timer);
+    this.reject((this.signal as AbortSignal).reason); // only linked, so only called, with a signal
+  }
 }
 
 function startSleeper(ms: number, resolve: () => void, reject: (reason: unknown) => void, signal: AbortSignal | undefined): void {
-  const sleeper: Sleeper = { resolve, reject, watcher: undefined, timer: undefined, left: ms };
+  const sleeper = new Sleeper(resolve, reject, signal, ms);
   if (ms !== Infinity) arm(sleeper);
-  if (signal === undefined) return;
-  sleeper.watcher = watchAbort(signal, () => {
-    clearTimeout(sleeper.timer);
-    reject(signal.reason);
-  });
+  if (signal !== undefined) linkWatcher(signal, sleeper);
 }
 
 function arm(sleeper: Sleeper): void {
@@ -125,6 +132,6 @@ function onTimer(sleeper: Sleeper): void {
     arm(sleeper);
     return;
   }
-  if (sleeper.watcher !== undefined) unwatchAbort(sleeper.watcher);
+  if (sleeper.signal !== undefined) unwatchAbort(sleeper);
   sleeper.resolve();
 }
