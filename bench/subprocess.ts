@@ -7,15 +7,17 @@
  * - 100 parallel `sleep 0.5`: wall time for all of them, ms; target <= 1.05x raw.
  * - N MiB through `cat`, MiB/s: raw Node streaming (write the buffer, count the output) is the
  *   baseline; `loom streaming` reads a `Subprocess`'s stdout the same way; `raw buffered` keeps
- *   the chunks and joins them once, the least any buffered API can do; `loom run` and
- *   `execa buffered` return the output as one Buffer. Keeping N MiB means touching N MiB of
- *   fresh memory (and joining it), which streaming never does: compare `loom run` with
- *   `raw buffered`. `shell pipe` is `head -c N /dev/zero | cat > /dev/null` run by sh.
+ *   the chunks and joins them once (the usual hand-written way); `raw presized` copies each
+ *   chunk into one buffer allocated up front at exactly N MiB, which needs the size in advance
+ *   and is the least any buffered API can do; `loom run` and `execa buffered` return the output
+ *   as one Buffer. Keeping N MiB means faulting in N MiB of fresh memory, which streaming never
+ *   does (it reuses the same few warm chunks): compare `loom run` with `raw presized`.
+ *   `shell pipe` is `head -c N /dev/zero | cat > /dev/null` run by sh.
  *
  * Peers run with their defaults except where noted (execa's `maxBuffer` raised for the big
  * transfer). Cases run in interleaved rounds rather than one `medianOf` block each (see
- * `interleaved`): on a shared machine the load drifts. `--quick`: one round of 3 spawns, 5
- * sleeps of 10 ms, 1 MiB.
+ * `interleaved`): on a shared machine the load drifts. Run node with `--expose-gc` for steadier
+ * buffered figures. `--quick`: one round of 3 spawns, 5 sleeps of 10 ms, 1 MiB.
  *
  * @module
  */
@@ -40,20 +42,23 @@ function rawRun(file: string, args: readonly string[]): Promise<Buffer> {
 }
 
 /**
- * Raw Node through `cat`: one write of the buffer; the output counted and dropped (streaming),
- * or kept and joined into one Buffer (`keep`: what any buffered API must do at least).
+ * Raw Node through `cat`: one write of the buffer; the output counted and dropped (`'drop'`:
+ * streaming), kept and joined into one Buffer (`'join'`), or copied into one Buffer of the
+ * known final size (`'presized'`: the floor for any buffered API).
  */
-function rawCat(input: Buffer, keep: boolean): Promise<number> {
+function rawCat(input: Buffer, keep: 'drop' | 'join' | 'presized'): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = nodeSpawn('cat', [], { stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
+    const into = keep === 'presized' ? Buffer.allocUnsafeSlow(input.length) : undefined;
     let bytes = 0;
     child.stdout.on('data', (chunk: Buffer) => {
+      if (into !== undefined) chunk.copy(into, bytes);
+      else if (keep === 'join') chunks.push(chunk);
       bytes += chunk.length;
-      if (keep) chunks.push(chunk);
     });
     child.once('error', reject);
-    child.once('close', () => resolve(keep ? Buffer.concat(chunks).length : bytes));
+    child.once('close', () => resolve(keep === 'join' ? Buffer.concat(chunks).length : bytes));
     child.stdin.end(input);
   });
 }
@@ -78,9 +83,13 @@ const runners: Record<string, (file: string, args: string[]) => PromiseLike<unkn
 
 /**
  * Measures every case in interleaved rounds (each round runs each case once, starting one case
- * later each time) and returns their medians. On a shared, noisy machine the load drifts over
- * seconds; interleaving exposes every case to the same drift, where back-to-back blocks (what
- * `medianOf` per case gives) let one case take all of a busy spell. Round 0 is a warm-up.
+ * later each time, and every other round in reverse order) and returns their medians. On a
+ * shared, noisy machine the load drifts over seconds; interleaving exposes every case to the
+ * same drift, where back-to-back blocks (what `medianOf` per case gives) let one case take all
+ * of a busy spell. Reversing gives each case two different predecessors, and with
+ * `node --expose-gc` the heap is collected before each case, so that no case pays for freeing
+ * the hundreds of MiB the one before it kept (rotation alone leaves each case always after the
+ * same neighbour). Round 0 is a warm-up.
  */
 async function interleaved(cases: Record<string, () => Promise<number>>, rounds: number, quick: boolean): Promise<Row[]> {
   const names = Object.keys(cases);
@@ -88,7 +97,9 @@ async function interleaved(cases: Record<string, () => Promise<number>>, rounds:
   const total = quick ? 1 : rounds + 1;
   for (let round = 0; round < total; round++) {
     for (let i = 0; i < names.length; i++) {
-      const name = names[(i + round) % names.length] as string;
+      const at = round % 2 === 0 ? i : names.length - 1 - i;
+      const name = names[(at + round) % names.length] as string;
+      globalThis.gc?.();
       const value = await (cases[name] as () => Promise<number>)();
       if (quick || round > 0) samples.get(name)?.push(value);
     }
@@ -138,9 +149,10 @@ async function throughCat(quick: boolean): Promise<void> {
     'shell pipe': async () => {
       await rawRun('sh', ['-c', `head -c ${input.length} /dev/zero | cat > /dev/null`]);
     },
-    raw: async () => check(await rawCat(input, false)),
+    raw: async () => check(await rawCat(input, 'drop')),
     'loom streaming': async () => check(await loomStream(input)),
-    'raw buffered': async () => check(await rawCat(input, true)),
+    'raw buffered': async () => check(await rawCat(input, 'join')),
+    'raw presized': async () => check(await rawCat(input, 'presized')),
     'loom run': async () => check((await run(['cat'], { input, encoding: 'buffer', maxBuffer: Infinity })).stdout.length),
     'execa buffered': async () => check((await execa('cat', { input, encoding: 'buffer', maxBuffer: Infinity })).stdout.length),
   };
@@ -154,8 +166,8 @@ async function throughCat(quick: boolean): Promise<void> {
       },
     ]),
   );
-  const rows = await interleaved(cases, 5, quick);
-  printTable(`${mib} MiB through \`cat\`, ${quick ? 'one run' : 'median of 5'}`, 'MiB/s', rows, 'raw', true);
+  const rows = await interleaved(cases, 7, quick);
+  printTable(`${mib} MiB through \`cat\`, ${quick ? 'one run' : 'median of 7'}`, 'MiB/s', rows, 'raw', true);
 }
 
 const suite: Suite = async ({ quick }) => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
@@ -53,6 +54,13 @@ describe('run', () => {
     const { stdout, stderr } = await run(['printf', '\\377\\000'], { encoding: 'buffer' });
     expect(stdout).toEqual(Buffer.from([255, 0]));
     expect(stderr).toEqual(Buffer.alloc(0));
+  });
+
+  it('returns a large binary output through cat byte for byte (encoding: buffer)', async () => {
+    const input = randomBytes(3 * 1024 * 1024 + 17);
+    const { stdout } = await run(['cat'], { input, encoding: 'buffer' });
+    expect(stdout.length).toBe(input.length);
+    expect(stdout.equals(input)).toBe(true);
   });
 
   it('merges env over process.env unless extendEnv is false, and honours cwd', async () => {

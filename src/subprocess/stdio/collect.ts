@@ -1,7 +1,8 @@
 /**
- * Capturing a child's output: chunks are kept as the OS delivered them and joined once at the
- * end (one copy for `'buffer'`), or decoded as they arrive (no copy of raw bytes for `'utf8'`;
- * a `StringDecoder` keeps characters split across chunks whole). `snapshot()` returns what has
+ * Capturing a child's output: copied as it arrives into one growing buffer for `'buffer'` (see
+ * `bytes.ts`: nothing is joined at the end, and each chunk read from the pipe dies young), or
+ * decoded as it arrives for `'utf8'` (a `StringDecoder` keeps characters split across chunks
+ * whole). `snapshot()` returns what has
  * arrived so far without disturbing the capture, which is what makes a retried
  * `communicate()` lose nothing (CPython keeps its reader threads running the same way).
  *
@@ -12,6 +13,7 @@
  */
 
 import type { Readable } from 'node:stream';
+import { ByteBuffer } from './bytes.js';
 import { closeOf } from './closing.js';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -53,37 +55,37 @@ export function holdOutput(stream: Readable): void {
 
 /** Collects one stream's output until it closes. */
 export class Collector {
-  readonly #encoding: Encoding;
-  /** Raw chunks, for `'buffer'`; empty for `'utf8'`. */
-  readonly #chunks: Buffer[] = [];
+  /** The raw bytes, for `'buffer'`; `undefined` for `'utf8'`. */
+  readonly #bytes: ByteBuffer | undefined;
   /** Decoded text so far, for `'utf8'`. */
   #text = '';
   readonly #decoder: StringDecoder | undefined;
   /** Bytes received; compared with `maxBuffer`. */
-  #bytes = 0;
+  #received = 0;
   /** Resolves once the stream closed (end of file, or destroyed). */
   readonly done: Promise<void>;
 
   /** @param overflow is called once, when more than `maxBuffer` bytes arrived; collection stops then. */
   constructor(stream: Readable, encoding: Encoding, maxBuffer: number, overflow: () => void) {
-    this.#encoding = encoding;
     this.#decoder = encoding === 'utf8' ? new StringDecoder('utf8') : undefined;
+    this.#bytes = encoding === 'buffer' ? new ByteBuffer(maxBuffer) : undefined;
     // 'close' (not 'end'): once it fired the descriptor is closed, so a finished conversation
     // holds nothing. It is watched from the stream's creation, so a stream that closed before
     // this collector came is done at once; a premature close (destroyed after a timeout or on
     // `maxBuffer`) also ends collection.
     this.done = closeOf(stream);
     const onData = (chunk: Buffer): void => {
-      this.#bytes += chunk.length;
-      if (this.#bytes > maxBuffer) {
+      this.#received += chunk.length;
+      if (this.#received > maxBuffer) {
         stream.off('data', onData);
-        const keep = chunk.subarray(0, chunk.length - (this.#bytes - maxBuffer));
-        this.#add(keep);
-        stream.destroy();
-        overflow();
+        const keep = chunk.subarray(0, chunk.length - (this.#received - maxBuffer));
+        if (this.#add(keep, stream)) {
+          stream.destroy();
+          overflow();
+        }
         return;
       }
-      this.#add(chunk);
+      this.#add(chunk, stream);
     };
     stream.off('readable', hold);
     stream.on('data', onData);
@@ -91,16 +93,31 @@ export class Collector {
     stream.resume();
   }
 
-  #add(chunk: Buffer): void {
-    if (this.#decoder === undefined) this.#chunks.push(chunk);
-    else this.#text += this.#decoder.write(chunk);
+  /**
+   * Keeps `chunk`; returns false when there was no memory for it, after destroying `stream` with
+   * that error (so that `communicate` reports it rather than a `'data'` listener throwing).
+   */
+  #add(chunk: Buffer, stream: Readable): boolean {
+    if (this.#decoder !== undefined) {
+      this.#text += this.#decoder.write(chunk);
+      return true;
+    }
+    try {
+      this.#bytes?.append(chunk);
+      return true;
+    } catch (error) {
+      // `as`: `Buffer.allocUnsafeSlow` throws only Errors (a RangeError when out of memory).
+      stream.destroy(error as Error);
+      return false;
+    }
   }
 
-  /** Everything received so far; after `done`, everything. Repeatable. */
+  /**
+   * Everything received so far; after `done`, everything. Repeatable. A `Buffer` shares memory
+   * with later snapshots and the final output (see `ByteBuffer.bytes`).
+   */
   snapshot(): string | Buffer {
-    if (this.#encoding === 'utf8') return this.#text;
-    if (this.#chunks.length > 1) this.#chunks.splice(0, this.#chunks.length, Buffer.concat(this.#chunks));
-    return this.#chunks[0] ?? Buffer.alloc(0);
+    return this.#bytes?.bytes() ?? this.#text;
   }
 
   /** Everything, with a character cut at the end of the stream decoded as U+FFFD. Call once, after `done`. */
