@@ -5,9 +5,10 @@
  * 1. Tiny tasks: 100k `a + b` submitted at once on 2 threads, one call per task (throughput).
  * 2. Latency: one task at a time, p50 and p99 of the round trip, the pools sampled in turn.
  * 3. Batched: loom's `map` over 1M tiny items against raw batched `postMessage` (256 per message).
- * 4. CPU scaling: the seed's factorize on 10x its numbers (40 factorizations), serially and on
- *    warm pools of each thread count in `LOOM_BENCH_THREADS` (default 1, 2, 4, … up to the
- *    cores present, and the core count itself), so the same command measures a many-core machine.
+ * 4. CPU scaling: the seed's factorize on its numbers times 10 (10x the work per call, 40 calls
+ *    on 2 cores), serially and on warm pools of each thread count in `LOOM_BENCH_THREADS`
+ *    (default 1, 2, 4, … up to the cores present, and the core count itself), in alternating
+ *    rounds, so the same command measures a many-core machine.
  *
  * This file is also the task module of every pool here (loom, piscina and tinypool import it
  * for the exported functions; workerpool runs it as its worker script, which then registers
@@ -142,6 +143,33 @@ function rawRound(workers: readonly Worker[], count: number, batch: number): Pro
   });
 }
 
+/** Bare workers that run `factorize` on each number posted to them: the CPU-bound floor. */
+function rawFactorizeWorkers(threads: number): Worker[] {
+  const code = `const { parentPort } = require('node:worker_threads');
+    const factorize = ${factorize.toString()};
+    parentPort.on('message', (n) => parentPort.postMessage(factorize(n)));`;
+  return Array.from({ length: threads }, () => new Worker(code, { eval: true, execArgv: [] }));
+}
+
+/** Factorizes `numbers` on `workers`, one number per worker at a time, the next to whichever answers first. */
+function rawFactorize(workers: readonly Worker[], numbers: readonly number[]): Promise<void> {
+  return new Promise((resolve) => {
+    let next = 0;
+    let left = numbers.length;
+    const handlers = workers.map((worker) => {
+      const onMessage = (): void => {
+        if (--left === 0) {
+          workers.forEach((w, k) => w.off('message', handlers[k] as () => void));
+          resolve();
+        } else if (next < numbers.length) worker.postMessage(numbers[next++]);
+      };
+      worker.on('message', onMessage);
+      return onMessage;
+    });
+    for (const worker of workers) if (next < numbers.length) worker.postMessage(numbers[next++]);
+  });
+}
+
 async function timeMs(fn: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fn();
@@ -240,32 +268,82 @@ function threadCounts(): number[] {
   return counts;
 }
 
+/**
+ * CPU scaling, in alternating rounds like `interleaved` (each round: serial, then per thread
+ * count loom, piscina and bare workers fed one number at a time, the floor any pool sits on,
+ * each round starting one case further on; the first round warms threads and JIT and is not
+ * counted). Per case: the median ms, and the
+ * median over rounds of that round's serial time / the case's time, so that drift between
+ * rounds (another process on the cores) cancels out of the speedup. `raw / row` is the same
+ * against the bare workers of that thread count: the pool's own efficiency, whatever share of
+ * the cores the machine left (1.00: as fast as bare `postMessage`). Every call factorizes one
+ * of the seed's numbers times 10 (about 30 ms here, 10x the seed's work per call), so that
+ * each is long next to a round trip and the table shows parallelism, not dispatch overhead;
+ * there are at least 5 calls per thread of the widest pool, so the tail stays small.
+ */
 async function scaling(quick: boolean): Promise<void> {
-  const numbers = quick ? NUMBERS.map((n) => n >> 6) : Array.from({ length: 10 }, () => NUMBERS).flat();
-  const runs = quick ? 1 : 3;
-  const serialSamples: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const start = performance.now();
+  const counts = threadCounts();
+  const repeats = quick ? 1 : Math.max(10, Math.ceil((5 * Math.max(...counts)) / NUMBERS.length));
+  const numbers = Array.from({ length: repeats }, () => NUMBERS.map((n) => (quick ? n >> 6 : n * 10))).flat();
+  const rounds = quick ? 1 : 6;
+  const serial = (): void => {
     for (const n of numbers) factorize(n);
-    serialSamples.push(performance.now() - start);
-  }
-  const serial = median(serialSamples);
-  const rows: Row[] = [{ name: 'serial', median: serial }];
-  for (const threads of threadCounts()) {
-    const pools = contenders(threads, ['loom', 'piscina']);
-    try {
-      for (const pool of pools) {
-        await Promise.all(Array.from({ length: threads }, () => pool.factorize(3)));
-        const samples: number[] = [];
-        for (let r = 0; r < runs; r++) samples.push(await timeMs(() => Promise.all(numbers.map((n) => pool.factorize(n)))));
-        const ms = median(samples);
-        rows.push({ name: `${pool.name}, ${threads} thread${threads === 1 ? '' : 's'}`, median: ms, extra: { speedup: `${(serial / ms).toFixed(2)}x`, 'per thread': `${(serial / ms / threads).toFixed(2)}` } });
+  };
+  const pools = counts.flatMap((threads) => contenders(threads, ['loom', 'piscina']).map((pool) => ({ pool, threads })));
+  const raws = counts.map((threads) => rawFactorizeWorkers(threads));
+  const cases: { name: string; threads: number; measure: () => Promise<unknown> | void; ms: number[]; speedup: number[]; ofRaw: number[] }[] = [
+    { name: 'serial', threads: 1, measure: serial, ms: [], speedup: [], ofRaw: [] },
+    ...pools.map(({ pool, threads }) => ({
+      name: `${pool.name}, ${threads} thread${threads === 1 ? '' : 's'}`,
+      threads,
+      measure: () => Promise.all(numbers.map((n) => pool.factorize(n))),
+      ms: [],
+      speedup: [],
+      ofRaw: [],
+    })),
+    ...raws.map((workers) => ({
+      name: `raw postMessage, ${workers.length} thread${workers.length === 1 ? '' : 's'}`,
+      threads: workers.length,
+      measure: () => rawFactorize(workers, numbers),
+      ms: [],
+      speedup: [],
+      ofRaw: [],
+    })),
+  ];
+  cases.sort((a, b) => a.threads - b.threads); // stable: serial first, then by thread count
+  try {
+    // Every thread started before the first round, so no round pays for a start.
+    await Promise.all(pools.map(({ pool, threads }) => Promise.all(Array.from({ length: threads }, () => pool.factorize(3)))));
+    await Promise.all(raws.map((workers) => rawFactorize(workers, workers.map(() => 3))));
+    for (let round = 0; round < rounds; round++) {
+      // Each round starts one case further on, so that no case always follows the same one.
+      const times = new Array<number>(cases.length);
+      for (let k = 0; k < cases.length; k++) {
+        const i = (k + round) % cases.length;
+        times[i] = await timeMs(async () => (cases[i] as (typeof cases)[number]).measure());
       }
-    } finally {
-      await Promise.all(pools.map((pool) => pool.close()));
+      if (round === 0 && !quick) continue;
+      const serialMs = times[0] as number; // cases[0] is serial
+      for (const [i, c] of cases.entries()) {
+        const ms = times[i] as number;
+        const raw = times[cases.findIndex((other) => other.threads === c.threads && other.name.startsWith('raw'))] as number;
+        c.ms.push(ms);
+        c.speedup.push(serialMs / ms);
+        c.ofRaw.push(raw / ms);
+      }
     }
+  } finally {
+    await Promise.all(pools.map(({ pool }) => pool.close()));
+    await Promise.all(raws.flat().map((worker) => worker.terminate()));
   }
-  printTable(`CPU scaling: factorize x${quick ? 1 : 10} the seed's numbers (${numbers.length} calls), warm threads, ${availableParallelism()} cores`, 'ms', rows, 'serial', false);
+  const rows: Row[] = cases.map((c) => {
+    if (c.name === 'serial') return { name: c.name, median: median(c.ms) };
+    const speedup = median(c.speedup);
+    const extra = { speedup: `${speedup.toFixed(2)}x`, 'per thread': (speedup / c.threads).toFixed(2), 'raw / row': median(c.ofRaw).toFixed(2) };
+    return { name: c.name, median: median(c.ms), extra };
+  });
+  const title = `CPU scaling: factorize(the seed's numbers x ${quick ? '1/64' : 10}), ${numbers.length} calls, warm threads, ${rounds} round${rounds === 1 ? '' : 's'}, ${availableParallelism()} cores`;
+  printTable(title, 'ms', rows, 'serial', false);
 }
 
 const suite: Suite = async ({ quick }) => {

@@ -7,7 +7,9 @@
  * `Promise.all` over CPU-bound work is no faster than a loop — the event loop plays the GIL's
  * part. Node has no GIL across threads, though: a `WorkerPool` runs the same function on worker
  * threads, in parallel for real. The gain is capped by the cores present, and the first run
- * pays for starting threads, so the demo also runs ten times the numbers on warm threads.
+ * pays for starting threads, so the demo also runs bigger work on warm threads: each number
+ * times 10 (ten times the work per call, so that a call is long next to a round trip to a
+ * thread), ten times over (so that the last call to finish leaves the other cores idle briefly).
  *
  * This file is also the pool's task module: the threads import it for `factorize`, and
  * `runIfMain` does nothing there.
@@ -42,7 +44,8 @@ const demo: Demo = {
   async run(ctx) {
     const cores = availableParallelism();
     const times = ctx.quick ? 3 : 10;
-    const many = Array.from({ length: times }, () => NUMBERS).flat();
+    const scale = ctx.quick ? 1 : 10;
+    const many = Array.from({ length: times }, () => NUMBERS.map((number) => number * scale)).flat();
 
     const serial = await timed(() => NUMBERS.map(factorize));
     ctx.out(`Serially: took ${seconds(serial)} seconds (the seed: 0.399)`);
@@ -62,7 +65,7 @@ const demo: Demo = {
       const manySerial = await timed(() => many.map(factorize));
       await Promise.all(Array.from({ length: cores }, () => wide.run('factorize', [1])));
       const warm = await timed(() => Promise.all(many.map((number) => wide.run('factorize', [number]))));
-      ctx.out(`${times}x the numbers (${many.length} factorizations): serially ${seconds(manySerial)} seconds, on ${cores} warm threads ${seconds(warm)} seconds`);
+      ctx.out(`${times}x the numbers, each x${scale} (${many.length} factorizations): serially ${seconds(manySerial)} seconds, on ${cores} warm threads ${seconds(warm)} seconds`);
       ctx.out(`Speedup on warm threads: ${(manySerial / warm).toFixed(2)}x with ${cores} cores`);
     } finally {
       ctx.signal.removeEventListener('abort', stop);

@@ -16,8 +16,8 @@ import type { PoolTask } from './pool-task.js';
 import { PoolWorker, type Failure, type WorkerEvents } from './pool-worker.js';
 import { RESULT_STRIDE, type ResultsMessage } from './protocol.js';
 
-/** The in-flight cap before the first report: small, so that the first long tasks spread out. */
-const INITIAL_CAP = 2;
+/** The cap before a burst's first report: 1, so long tasks go to whichever thread frees up first. */
+const INITIAL_CAP = 1;
 /** The most tasks in flight per thread when the pool sets the cap itself. */
 const MAX_CAP = 1024;
 /** Work to keep queued in each thread, in milliseconds, when the pool sets the cap itself. */
@@ -51,7 +51,7 @@ export class Dispatcher {
    * `IN_FLIGHT_MS` of work, learned from how fast threads report (see {@link #learn}).
    */
   #cap = INITIAL_CAP;
-  /** Smoothed milliseconds per task; `undefined` until the first report. */
+  /** Smoothed milliseconds per task; `undefined` until the first report of the current burst. */
   #taskMs: number | undefined;
   /** True once `shutdown()` or `terminate()` was called: no new tasks, no new threads. */
   #closed = false;
@@ -175,6 +175,20 @@ export class Dispatcher {
       worker.idleTimer = setTimeout(() => worker.stop(() => new WorkerError('Worker thread ended while idle')), this.settings.idleTimeout).unref();
     }
     this.#pump();
+    if (idle && this.#queue.size === 0) this.#forgetIfIdle();
+  }
+
+  /**
+   * Once every thread is idle and nothing is queued the burst is over, and the next one learns
+   * afresh from `INITIAL_CAP`: a stale estimate from tiny tasks (`factorize(3)` to warm up)
+   * would post a whole burst of long ones in one turn, split once and for all between threads.
+   * Rejected: learning per task name (one function can be tiny or long) and taking posted tasks
+   * back (a thread runs its inbox synchronously, so it could not answer in time).
+   */
+  #forgetIfIdle(): void {
+    for (const worker of this.#workers) if (worker.load > 0) return;
+    this.#taskMs = undefined;
+    this.#cap = INITIAL_CAP;
   }
 
   onAbort(task: PoolTask, reason: unknown): void {

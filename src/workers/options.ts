@@ -24,7 +24,8 @@ export interface WorkerPoolOptions {
   /**
    * How many tasks one thread may have in flight. By default the pool adapts it: about 2 ms of
    * work per thread, learned from how fast threads answer (from 1 for long CPU-bound tasks up
-   * to 1024 for tiny ones, which then share round-trips). Set it for asynchronous, I/O-bound
+   * to 1024 for tiny ones, which then share round-trips), afresh for each burst of tasks after
+   * the pool was idle, starting at 1 per thread. Set it for asynchronous, I/O-bound
    * tasks that should overlap inside a thread (e.g. 50), or to 1 for strict balance.
    */
   readonly concurrentTasksPerWorker?: number | undefined;

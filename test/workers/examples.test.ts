@@ -19,7 +19,7 @@ test('item 53: serial, concurrent promises, and the WorkerPool, with speedups', 
   expect(lines[0]).toMatch(/^Serially: took \d+\.\d{3} seconds \(the seed: 0\.399\)$/);
   expect(lines[1]).toMatch(/^Concurrent promises on one thread: took \d+\.\d{3} seconds/);
   expect(lines[2]).toMatch(/^WorkerPool of \d+ threads, started cold: took \d+\.\d{3} seconds \(\d+\.\d{2}x the serial speed/);
-  expect(lines[3]).toMatch(/^3x the numbers \(12 factorizations\): serially \d+\.\d{3} seconds, on \d+ warm threads \d+\.\d{3} seconds$/);
+  expect(lines[3]).toMatch(/^3x the numbers, each x1 \(12 factorizations\): serially \d+\.\d{3} seconds, on \d+ warm threads \d+\.\d{3} seconds$/);
   expect(lines[4]).toMatch(/^Speedup on warm threads: \d+\.\d{2}x with \d+ cores$/);
 });
 
