@@ -9,7 +9,10 @@
  *    with cells / 1,000 while the unbounded ones stay flat.
  * 2. The large-grid engine: cells per second on a 1000x1000 grid for a plain `Uint8Array` step
  *    (the hand-written baseline), the compact single-threaded engine, and the parallel engine
- *    on 1, 2 and all cores.
+ *    on 1, 2 and all cores, measured in alternating rounds (the rows share the machine's drift).
+ *
+ * Each table starts from a collected heap (`node --expose-gc`; without the flag it is skipped),
+ * so that one table's garbage is not collected on the next one's time.
  *
  * `--quick` runs each case once on tiny sizes with 10 ms latency.
  *
@@ -17,7 +20,7 @@
  */
 
 import { availableParallelism } from 'node:os';
-import { medianOf, printTable, type Row, type Suite } from './harness.js';
+import { interleaved, medianOf, printTable, type Row, type Suite } from './harness.js';
 import {
   Grid,
   LifeEngine,
@@ -64,7 +67,7 @@ async function ioTable(kind: 'timer' | 'tcp', latency: number, sizes: readonly n
     for (const [name, strategy] of strategies) {
       let grid = randomGrid(height, width, { seed: cells });
       const ms = await medianOf(
-        3,
+        5,
         async () => {
           const start = performance.now();
           grid = await strategy(grid, logic, undefined);
@@ -95,53 +98,65 @@ function plainStep(src: Uint8Array, dst: Uint8Array, height: number, width: numb
   }
 }
 
+/**
+ * The engine rows, measured in alternating rounds (plain, LifeEngine, 1 thread, 2 threads, ...)
+ * so that a load spike on this shared machine spreads over every row instead of landing on one.
+ */
 async function engineTable(side: number, generations: number, quick: boolean): Promise<void> {
   const grid = randomGrid(side, side, { seed: 56 });
   const cells = side * side;
-  const rows: Row[] = [];
   const perSecond = (ms: number): number => (cells * generations) / (ms / 1000);
 
   let a = new Uint8Array(cells);
   let b = new Uint8Array(cells);
   for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) a[y * side + x] = grid.get(y, x) === '*' ? 1 : 0;
-  const plainMs = await medianOf(5, () => {
-    const start = performance.now();
-    for (let g = 0; g < generations; g++) {
-      plainStep(a, b, side, side);
-      [a, b] = [b, a];
-    }
-    return performance.now() - start;
-  }, quick);
-  rows.push({ name: 'plain Uint8Array', median: perSecond(plainMs), extra: { 'ms/gen': (plainMs / generations).toFixed(2) } });
-
   const single = new LifeEngine(grid);
-  const singleMs = await medianOf(5, () => {
-    const start = performance.now();
-    single.step(generations);
-    return performance.now() - start;
-  }, quick);
-  rows.push({ name: 'LifeEngine (1 thread)', median: perSecond(singleMs), extra: { 'ms/gen': (singleMs / generations).toFixed(2) } });
-
   const cores = availableParallelism();
-  for (const workers of [...new Set([1, 2, cores])]) {
-    await using engine = new ParallelLifeEngine(grid, { workers });
-    await engine.step(1);
-    const ms = await medianOf(5, async () => {
+  const threads = [...new Set([1, 2, cores])];
+  const engines = threads.map((workers) => new ParallelLifeEngine(grid, { workers }));
+  try {
+    for (const engine of engines) await engine.step(1);
+    const timed = async (run: () => unknown): Promise<number> => {
       const start = performance.now();
-      await engine.step(generations);
+      await run();
       return performance.now() - start;
-    }, quick);
-    rows.push({ name: `ParallelLifeEngine (${workers} threads)`, median: perSecond(ms), extra: { 'ms/gen': (ms / generations).toFixed(2) } });
+    };
+    const cases: [string, () => Promise<number>][] = [
+      [
+        'plain Uint8Array',
+        () =>
+          timed(() => {
+            for (let g = 0; g < generations; g++) {
+              plainStep(a, b, side, side);
+              [a, b] = [b, a];
+            }
+          }),
+      ],
+      ['LifeEngine (1 thread)', () => timed(() => single.step(generations))],
+      ...engines.map((engine, i): [string, () => Promise<number>] => [`ParallelLifeEngine (${threads[i]} threads)`, () => timed(() => engine.step(generations))]),
+    ];
+    const rows: Row[] = (await interleaved(cases, 7, quick)).map(({ name, median: ms }) => ({
+      name,
+      median: perSecond(ms),
+      extra: { 'ms/gen': (ms / generations).toFixed(2) },
+    }));
+    printTable(`Game of Life engine: cells per second, ${side}x${side}, ${generations} generations per run (${cores} cores)`, 'cells/s', rows, 'plain Uint8Array', true);
+  } finally {
+    for (const engine of engines) await engine.close();
   }
-  printTable(`Game of Life engine: cells per second, ${side}x${side}, ${generations} generations per run (${cores} cores)`, 'cells/s', rows, 'plain Uint8Array', true);
 }
 
 /** The suite: strategies under I/O (timer, then tcp), then the engine. */
 const suite: Suite = async ({ quick }) => {
   const latency = quick ? 10 : 100;
   const sizes = quick ? [45, 100] : [45, 1_000, 10_000];
+  // Each table starts from a collected heap, not with the previous table's garbage (`--expose-gc`).
+  const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
+  collect();
   await ioTable('timer', latency, sizes, quick);
+  collect();
   await ioTable('tcp', latency, sizes, quick);
+  collect();
   await engineTable(quick ? 64 : 1_000, quick ? 2 : 20, quick);
 };
 

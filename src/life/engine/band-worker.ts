@@ -19,7 +19,7 @@
 
 import { SharedBarrier, type SharedBarrierHandle } from '../../workers/shared-barrier.js';
 import { plane, type LifeBuffers } from './layout.js';
-import { stepRows, stepScratch } from './step.js';
+import { stepRows } from './step.js';
 
 /** Arguments of {@link stepBand}, in order. */
 export type StepBandArgs = [buffers: LifeBuffers, barrier: SharedBarrierHandle, y0: number, y1: number, from: number, generations: number];
@@ -38,10 +38,9 @@ export function stepBand(
   { signal }: { signal: AbortSignal },
 ): void {
   const barrier = SharedBarrier.from(barrierHandle);
-  const scratch = stepScratch(buffers.width);
   for (let g = from; g < from + generations; g++) {
     signal.throwIfAborted();
-    stepRows(plane(buffers, g), plane(buffers, g + 1), buffers.height, buffers.width, y0, y1, scratch);
+    stepRows(plane(buffers, g), plane(buffers, g + 1), buffers.height, buffers.width, y0, y1);
     if (g + 1 < from + generations) barrier.waitSync();
   }
 }

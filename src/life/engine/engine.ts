@@ -11,7 +11,7 @@ import { checkInteger, expectation } from '../../core/validate.js';
 import { ALIVE, EMPTY } from '../cell.js';
 import { Grid } from '../grid.js';
 import { allocateLifeBuffers, plane, rowStride, type LifeBuffers } from './layout.js';
-import { stepRows, stepScratch, type StepScratch } from './step.js';
+import { stepRows } from './step.js';
 
 /** Builds the engine's buffers holding `grid` in plane 0. */
 export function loadGrid(grid: Grid): LifeBuffers {
@@ -37,8 +37,8 @@ export function readGrid(buffers: LifeBuffers, parity: number): Grid {
 }
 
 /**
- * A large grid stepped in place on one thread, many times faster than `simulate` (bytes, a
- * word-wide column sum and a rule table instead of strings and eight `get` calls per cell).
+ * A large grid stepped in place on one thread, many times faster than `simulate` (bytes
+ * stepped four at a time in 32-bit words instead of strings and eight `get` calls per cell).
  * Agrees with `simulate` on every grid.
  *
  * @example
@@ -53,12 +53,10 @@ export class LifeEngine {
   /** The two planes; the current generation is plane `generation % 2`. */
   readonly buffers: LifeBuffers;
   #generation = 0;
-  readonly #scratch: StepScratch;
 
   /** @param grid the starting generation (copied). */
   constructor(grid: Grid) {
     this.buffers = loadGrid(grid);
-    this.#scratch = stepScratch(grid.width);
   }
 
   /** Rows of the grid. */
@@ -81,7 +79,7 @@ export class LifeEngine {
     checkInteger('generations', generations, 0);
     const { height, width } = this.buffers;
     for (let i = 0; i < generations; i++) {
-      stepRows(plane(this.buffers, this.#generation), plane(this.buffers, this.#generation + 1), height, width, 0, height, this.#scratch);
+      stepRows(plane(this.buffers, this.#generation), plane(this.buffers, this.#generation + 1), height, width, 0, height);
       this.#generation++;
     }
   }

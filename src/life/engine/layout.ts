@@ -8,9 +8,9 @@
  * "get from the previous grid, set on the next grid", in place.
  *
  * `stride` is the width rounded up to a multiple of 4 and each plane starts at a multiple of 4,
- * so every row begins on a 32-bit word: the stepper sums three rows four cells at a time through
- * a `Uint32Array` view. The padding bytes of each row (`width <= x < stride`) are always 0; the
- * stepper never writes them.
+ * so every row begins on a 32-bit word: the stepper decides four cells at a time through a
+ * `Uint32Array` view. The padding bytes of each row (`width <= x < stride`) are always 0: the
+ * stepper masks them out of the last word of each row it writes.
  *
  * Rejected alternative: one bit per cell (8x less memory and bit-sliced adders, the fastest
  * known software step) — the conversion at every band edge and the sub-word wrap-around for

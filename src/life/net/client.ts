@@ -27,8 +27,9 @@ import { checkInteger, checkOptions, checkWaitOptions, expectation } from '../..
 import type { WaitOptions } from '../../core/deadline.js';
 import { isCellState, type CellState } from '../cell.js';
 import type { CellLogic } from '../strategies/types.js';
-import { LineSplitter, encodeCancel, encodeRequest, parseServerLine } from './protocol.js';
-import { SignalGroups } from './signal-groups.js';
+import { FrameWriter } from './frame-writer.js';
+import { LineReader, newFrame, parseServerFrame, type Frame } from './protocol.js';
+import { SignalGroups, type SignalLinked } from './signal-groups.js';
 
 /**
  * The connection to the game server failed or was closed while requests were in flight.
@@ -78,7 +79,8 @@ export interface LifeClientOptions {
   readonly connections?: number;
 }
 
-interface Request {
+/** One request in flight; also its own node among the requests of its signal (see `SignalGroups`). */
+interface Request extends SignalLinked<Request> {
   readonly id: number;
   readonly connection: Connection;
   readonly resolve: (state: CellState) => void;
@@ -92,8 +94,8 @@ interface Connection {
   readonly socket: Socket;
   /** Requests written on this socket and not yet settled. */
   readonly inFlight: Map<number, Request>;
-  /** Frames waiting for this tick's write; '' when none. */
-  outbox: string;
+  /** Frames waiting for this tick's write; empty when none. */
+  readonly outbox: FrameWriter;
 }
 
 /**
@@ -120,7 +122,10 @@ export class LifeClient implements AsyncDisposable {
   readonly #watched = new SignalGroups<Request>((signal, requests) => {
     for (const request of requests) {
       this.#settle(request);
-      if (!request.connection.socket.destroyed) this.#send(request.connection, encodeCancel(request.id));
+      if (!request.connection.socket.destroyed) {
+        this.#flushSoon(request.connection);
+        request.connection.outbox.cancel(request.id);
+      }
       request.reject(signal.reason);
     }
   });
@@ -149,9 +154,14 @@ export class LifeClient implements AsyncDisposable {
 
   /**
    * A {@link CellLogic} that asks the server: pass it as a strategy's `gameLogic`. Bound to this
-   * client, it forwards the cell's `signal`.
+   * client, it forwards the cell's `signal` (without the options object `decide` would need).
    */
-  readonly gameLogic: CellLogic = (state, neighbors, ctx) => this.decide(ctx.y, ctx.x, state, neighbors, { signal: ctx.signal });
+  readonly gameLogic: CellLogic = (state, neighbors, ctx) => {
+    const { y, x, signal } = ctx;
+    checkCell(y, x, state, neighbors);
+    if (!(signal instanceof AbortSignal)) throw new TypeError(expectation('signal', 'an AbortSignal', signal));
+    return this.#request(y, x, state, neighbors, signal, undefined);
+  };
 
   /**
    * Asks the server for the next state of cell `(y, x)`.
@@ -163,28 +173,45 @@ export class LifeClient implements AsyncDisposable {
    *   connection fails; RemoteLogicError when the server's logic failed for this cell.
    */
   decide(y: number, x: number, state: CellState, neighbors: number, opts?: WaitOptions): Promise<CellState> {
-    if (!Number.isInteger(y)) throw new TypeError(expectation('y', 'an integer', y));
-    if (!Number.isInteger(x)) throw new TypeError(expectation('x', 'an integer', x));
-    if (!isCellState(state)) throw new TypeError(expectation('state', "'*' (ALIVE) or '-' (EMPTY)", state));
-    checkInteger('neighbors', neighbors, 0);
+    checkCell(y, x, state, neighbors);
     checkWaitOptions(opts);
-    if (this.#closed) return Promise.reject(new InvalidStateError('LifeClient is closed'));
-    if (opts?.signal?.aborted) return rejected(opts.signal.reason);
-    const deadline = opts?.timeout !== undefined && opts.timeout !== Infinity ? new Deadline(opts, 'LifeClient.decide') : undefined;
-    const signal = deadline?.signal ?? opts?.signal;
+    if (opts?.timeout === undefined || opts.timeout === Infinity) return this.#request(y, x, state, neighbors, opts?.signal, undefined);
+    const deadline = new Deadline(opts, 'LifeClient.decide');
+    return this.#request(y, x, state, neighbors, deadline.signal, deadline);
+  }
+
+  /** Sends one request (arguments checked), watched by `signal`; `deadline` is disposed when it settles. */
+  #request(y: number, x: number, state: CellState, neighbors: number, signal: AbortSignal | undefined, deadline: Deadline | undefined): Promise<CellState> {
+    if (this.#closed) {
+      deadline?.dispose();
+      return Promise.reject(new InvalidStateError('LifeClient is closed'));
+    }
     if (signal?.aborted) {
       deadline?.dispose();
       return rejected(signal.reason);
     }
     const connection = this.#connection();
     const id = this.#nextId++;
-    return new Promise<CellState>((resolve, reject) => {
-      const request: Request = { id, connection, resolve, reject, signal, deadline };
-      connection.inFlight.set(id, request);
-      this.#pending++;
-      if (signal !== undefined) this.#watched.add(signal, request);
-      this.#send(connection, encodeRequest(id, y, x, state, neighbors));
-    });
+    const promise = new Promise<CellState>(captureResolvers);
+    // captureResolvers ran synchronously inside the constructor just above and set both.
+    const request: Request = {
+      id,
+      connection,
+      resolve: capturedResolve as (state: CellState) => void,
+      reject: capturedReject as (reason: unknown) => void,
+      signal,
+      deadline,
+      group: undefined,
+      prev: undefined,
+      next: undefined,
+    };
+    capturedResolve = capturedReject = undefined;
+    connection.inFlight.set(id, request);
+    this.#pending++;
+    if (signal !== undefined) this.#watched.add(signal, request);
+    this.#flushSoon(connection);
+    connection.outbox.request(id, y, x, state, neighbors);
+    return promise;
   }
 
   /** Closes every connection; requests in flight reject with a {@link LifeConnectionError}. Idempotent. */
@@ -210,11 +237,11 @@ export class LifeClient implements AsyncDisposable {
     const existing = this.#slots[slot];
     if (existing !== undefined) return existing;
     const socket = connect({ host: this.#host, port: this.#port, noDelay: true });
-    socket.setEncoding('utf8');
-    const connection: Connection = { socket, inFlight: new Map(), outbox: '' };
+    const connection: Connection = { socket, inFlight: new Map(), outbox: new FrameWriter() };
     this.#slots[slot] = connection;
-    const lines = new LineSplitter((line) => this.#onLine(connection, line));
-    socket.on('data', (chunk: string) => lines.push(chunk));
+    const frame = newFrame();
+    const lines = new LineReader((bytes, start, end) => this.#onLine(connection, bytes, start, end, frame));
+    socket.on('data', (chunk: Buffer) => lines.push(chunk));
     socket.on('error', (error) => {
       this.#fail(connection, new LifeConnectionError(`Connection to game server ${this.#host}:${this.#port} failed: ${error.message}`, { cause: error }));
     });
@@ -224,28 +251,26 @@ export class LifeClient implements AsyncDisposable {
     return connection;
   }
 
-  #send(connection: Connection, frame: string): void {
-    if (connection.outbox === '') {
-      queueMicrotask(() => {
-        const frames = connection.outbox;
-        connection.outbox = '';
-        if (!connection.socket.destroyed) connection.socket.write(frames);
-      });
-    }
-    connection.outbox += frame;
+  /** Schedules the write of `connection`'s outbox on the next microtask, unless one is scheduled (the outbox is not empty). */
+  #flushSoon(connection: Connection): void {
+    if (connection.outbox.length > 0) return;
+    queueMicrotask(() => {
+      const frames = connection.outbox.take();
+      if (!connection.socket.destroyed) connection.socket.write(frames);
+    });
   }
 
-  #onLine(connection: Connection, line: string): void {
-    const message = parseServerLine(line);
-    if (message === undefined) {
-      this.#fail(connection, new LifeConnectionError(`Game server sent an invalid line: ${JSON.stringify(line.slice(0, 80))}`));
+  #onLine(connection: Connection, bytes: Uint8Array, start: number, end: number, frame: Frame): void {
+    if (!parseServerFrame(bytes, start, end, frame)) {
+      const line = Buffer.from(bytes.subarray(start, Math.min(end, start + 80))).toString('latin1');
+      this.#fail(connection, new LifeConnectionError(`Game server sent an invalid line: ${JSON.stringify(line)}`));
       return;
     }
-    const request = connection.inFlight.get(message.id);
+    const request = connection.inFlight.get(frame.id);
     if (request === undefined) return;
     this.#settle(request);
-    if (message.kind === 'A') request.resolve(message.state);
-    else request.reject(new RemoteLogicError(message.message));
+    if (frame.kind === 'A') request.resolve(frame.state);
+    else request.reject(new RemoteLogicError(frame.message));
   }
 
   /** Rejects every request of `connection` with `error`, destroys its socket and frees its slot. */
@@ -264,8 +289,29 @@ export class LifeClient implements AsyncDisposable {
     request.connection.inFlight.delete(request.id);
     this.#pending--;
     request.deadline?.dispose();
-    if (request.signal !== undefined) this.#watched.delete(request.signal, request);
+    this.#watched.delete(request);
   }
+}
+
+/**
+ * The resolving functions of the promise being constructed, handed out by {@link captureResolvers}:
+ * one shared executor instead of a closure (and its context of nine captured variables) per
+ * request. Node 20 has no `Promise.withResolvers`. Both are `undefined` outside `#request`.
+ */
+let capturedResolve: ((state: CellState) => void) | undefined;
+let capturedReject: ((reason: unknown) => void) | undefined;
+
+function captureResolvers(resolve: (state: CellState) => void, reject: (reason: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
+}
+
+/** Throws unless `(y, x)` are integers, `state` a cell state and `neighbors` an integer >= 0 (the checks inline: this runs per request). */
+function checkCell(y: number, x: number, state: CellState, neighbors: number): void {
+  if (!Number.isInteger(y)) throw new TypeError(expectation('y', 'an integer', y));
+  if (!Number.isInteger(x)) throw new TypeError(expectation('x', 'an integer', x));
+  if (!isCellState(state)) throw new TypeError(expectation('state', "'*' (ALIVE) or '-' (EMPTY)", state));
+  if (!(Number.isInteger(neighbors) && neighbors >= 0)) checkInteger('neighbors', neighbors, 0);
 }
 
 /**

@@ -1,6 +1,10 @@
 /**
  * A FIFO of jobs each due a fixed `delay` after it was added, driven by one timer.
  *
+ * A job is the caller's own record (it extends {@link DelayedJob}) and one `run` function
+ * handles them all: no closure per job, so a held request costs the server one object while it
+ * waits out the latency (each one survives several young-generation collections).
+ *
  * The game server holds every answer back by the same latency, so due times arrive in order
  * and a queue with one timer armed for its head replaces one `setTimeout` per request: at
  * 10,000 requests per generation that is 10,000 fewer `Timeout` objects to allocate and
@@ -11,35 +15,36 @@
  * @module
  */
 
-/** A job in the line; `cancel()` it to skip it. */
+/** A job in the line; set `done` to skip it. */
 export interface DelayedJob {
-  /** `performance.now()` at which the job runs. */
-  readonly due: number;
-  /** Runs the job (once). */
-  readonly run: () => void;
+  /** `performance.now()` at which the job runs; set by {@link DelayLine.add}. */
+  due: number;
   /** True once cancelled or run; the job is then only waiting to be dropped from the head. */
   done: boolean;
 }
 
 /** Jobs due `delay` ms after they are added, in order, on one timer. */
-export class DelayLine {
+export class DelayLine<J extends DelayedJob> {
   readonly #delay: number;
+  /** Runs one due job (once per job). */
+  readonly #run: (job: J) => void;
   /** Jobs in due order from index `#head`; entries before it are consumed. */
-  #jobs: DelayedJob[] = [];
+  #jobs: J[] = [];
   #head = 0;
   /** Armed for the head job exactly while a job is waiting. */
   #timer: NodeJS.Timeout | undefined;
   /** Called once after every batch of jobs a timer callback ran (the server flushes its writes there). */
   readonly #afterBatch: () => void;
 
-  constructor(delay: number, afterBatch: () => void) {
+  constructor(delay: number, run: (job: J) => void, afterBatch: () => void) {
     this.#delay = delay;
+    this.#run = run;
     this.#afterBatch = afterBatch;
   }
 
-  /** Schedules `run` to run `delay` ms from now. */
-  add(run: () => void): DelayedJob {
-    const job: DelayedJob = { due: performance.now() + this.#delay, run, done: false };
+  /** Schedules `job` (not done) to run `delay` ms from now, and returns it. */
+  add(job: J): J {
+    job.due = performance.now() + this.#delay;
     this.#jobs.push(job);
     if (this.#timer === undefined) this.#arm();
     return job;
@@ -49,7 +54,7 @@ export class DelayLine {
   clear(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (let i = this.#head; i < this.#jobs.length; i++) (this.#jobs[i] as DelayedJob).done = true;
+    for (let i = this.#head; i < this.#jobs.length; i++) (this.#jobs[i] as J).done = true;
     this.#jobs = [];
     this.#head = 0;
   }
@@ -66,14 +71,16 @@ export class DelayLine {
   readonly #fire = (): void => {
     // Timers fire on the event loop's millisecond clock; allow for its rounding so a job a
     // fraction of a millisecond from due does not cost another timer turn.
-    const now = performance.now() + 1;
+    let now = performance.now() + 1;
     let ran = false;
-    for (let job = this.#jobs[this.#head]; job !== undefined && job.due <= now; job = this.#jobs[this.#head]) {
+    for (let job = this.#jobs[this.#head]; job !== undefined; job = this.#jobs[this.#head]) {
+      // Running jobs takes time: one that fell due meanwhile runs now rather than a timer turn later.
+      if (job.due > now && job.due > (now = performance.now() + 1)) break;
       this.#head++;
       if (job.done) continue;
       job.done = true;
       ran = true;
-      job.run();
+      this.#run(job);
     }
     if (this.#head > 1024 && this.#head * 2 > this.#jobs.length) {
       this.#jobs = this.#jobs.slice(this.#head);

@@ -6,11 +6,13 @@
  *
  * Every answer waits in one `DelayLine` (a FIFO driven by a single timer: the latency is the
  * same for all, so due times arrive in order) rather than behind its own `setTimeout`: 10,000
- * requests per generation allocate no timers. A cancellation (`C <id>`), the connection
- * closing, or `close()` drops a held answer, so a failed generation leaves nothing behind on
- * the server either (`pending === 0`). The answers that fall due together are written to each
- * connection as one string after the batch: one syscall per burst instead of one per cell
- * (timers run their microtasks between callbacks, so a microtask flush would not batch).
+ * requests per generation allocate no timers, and each held request is one record (`Job`)
+ * with no closure. Requests are parsed from the received bytes in place (see `protocol.ts`).
+ * A cancellation (`C <id>`), the connection closing, or `close()` drops a held answer, so a
+ * failed generation leaves nothing behind on the server either (`pending === 0`). The answers
+ * that fall due together are written to each connection as one byte buffer (`FrameWriter`)
+ * after the batch: one syscall per burst instead of one per cell (timers run their microtasks
+ * between callbacks, so a microtask flush would not batch).
  *
  * @module
  */
@@ -20,7 +22,8 @@ import { checkFunction, checkInteger, checkOptions, expectation } from '../../co
 import type { CellState } from '../cell.js';
 import { gameLogic } from '../rules.js';
 import { DelayLine, type DelayedJob } from './delay-line.js';
-import { LineSplitter, encodeAnswer, encodeFailure, parseClientLine } from './protocol.js';
+import { FrameWriter } from './frame-writer.js';
+import { LineReader, newFrame, parseClientFrame } from './protocol.js';
 
 /**
  * Decides a cell on the server: the seed's rule by default. Throwing sends the client an
@@ -89,9 +92,19 @@ export interface LifeServer extends AsyncDisposable {
 interface Connection {
   readonly socket: Socket;
   /** Requests received and not yet answered or cancelled: id -> the job that will answer it. */
-  readonly inFlight: Map<number, DelayedJob>;
+  readonly inFlight: Map<number, Job>;
   /** Answers produced since the last write; written once per batch of due answers. */
-  outbox: string;
+  readonly outbox: FrameWriter;
+}
+
+/** A request held in the delay line until its answer is due. */
+interface Job extends DelayedJob {
+  readonly connection: Connection;
+  readonly id: number;
+  readonly y: number;
+  readonly x: number;
+  readonly state: CellState;
+  readonly neighbors: number;
 }
 
 /**
@@ -121,14 +134,24 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
   let answered = 0;
   let closing: Promise<void> | undefined;
   /** Every held answer of every connection, in due order. */
-  const line = new DelayLine(latency, () => {
+  const answer = (job: Job): void => {
+    const { connection, id } = job;
+    connection.inFlight.delete(id);
+    pending--;
+    answered++;
+    try {
+      connection.outbox.answer(id, logic(job.state, job.neighbors, { y: job.y, x: job.x }));
+    } catch (error) {
+      connection.outbox.failure(id, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    }
+  };
+  const line = new DelayLine<Job>(latency, answer, () => {
     for (const connection of connections.values()) flush(connection);
   });
 
   const flush = (connection: Connection): void => {
-    if (connection.outbox === '') return;
-    const frames = connection.outbox;
-    connection.outbox = '';
+    if (connection.outbox.length === 0) return;
+    const frames = connection.outbox.take();
     if (!connection.socket.destroyed) connection.socket.write(frames);
   };
 
@@ -139,46 +162,33 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
   };
 
   const server: Server = createServer((socket) => {
-    const connection: Connection = { socket, inFlight: new Map(), outbox: '' };
+    const connection: Connection = { socket, inFlight: new Map(), outbox: new FrameWriter() };
     connections.set(socket, connection);
     socket.setNoDelay(true);
-    socket.setEncoding('utf8');
     const { inFlight } = connection;
-    const lines = new LineSplitter((text) => {
-      const message = parseClientLine(text);
-      if (message === undefined) {
+    const frame = newFrame();
+    const lines = new LineReader((bytes, start, end) => {
+      if (!parseClientFrame(bytes, start, end, frame)) {
         socket.destroy();
         return;
       }
-      if (message.kind === 'C') {
-        const job = inFlight.get(message.id);
+      if (frame.kind === 'C') {
+        const job = inFlight.get(frame.id);
         if (job === undefined) return;
         job.done = true;
-        inFlight.delete(message.id);
+        inFlight.delete(frame.id);
         pending--;
         return;
       }
-      const { id, y, x, state, neighbors } = message;
+      const { id, y, x, state, neighbors } = frame;
       if (inFlight.has(id)) {
         socket.destroy();
         return;
       }
       pending++;
-      inFlight.set(
-        id,
-        line.add(() => {
-          inFlight.delete(id);
-          pending--;
-          answered++;
-          try {
-            connection.outbox += encodeAnswer(id, logic(state, neighbors, { y, x }));
-          } catch (error) {
-            connection.outbox += encodeFailure(id, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-          }
-        }),
-      );
+      inFlight.set(id, line.add({ due: 0, done: false, connection, id, y, x, state, neighbors }));
     });
-    socket.on('data', (chunk: string) => lines.push(chunk));
+    socket.on('data', (chunk: Buffer) => lines.push(chunk));
     // A client that vanishes mid-write surfaces as ECONNRESET; the 'close' below cleans up.
     socket.on('error', () => undefined);
     socket.on('close', () => {

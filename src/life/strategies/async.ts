@@ -7,7 +7,9 @@
  * Unlike a bare `Promise.all`, the first failure aborts the other cells' signal and the
  * generation still waits for all of them to settle before it rejects, so no cell is left
  * running behind the caller's back (structured, like asyncio's `TaskGroup`, without a task
- * object per cell). Synchronous logic runs without a single promise per cell.
+ * object per cell). Synchronous logic runs without a single promise per cell, and the fan-in
+ * is a count of cells still running kept by the scope, not a `Promise.all` over 10,000
+ * promises (which cost one more reaction and closure per cell).
  *
  * @module
  */
@@ -38,16 +40,14 @@ export function simulateAsync(grid: Grid, opts?: SimulateOptions): Promise<Grid>
 
 async function run(scope: GenerationScope): Promise<Grid> {
   using _scope = scope;
-  const inFlight: Promise<void>[] = [];
   const { height, width } = scope.grid;
   start: for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (scope.signal.aborted) break start;
-      // Never rejects: a failure is recorded in the scope, which aborts the other cells.
-      const pending = scope.settledCell(y, x);
-      if (pending !== undefined) inFlight.push(pending);
+      if (scope.stopped) break start;
+      // A failure is recorded in the scope, which aborts the other cells.
+      scope.launch(y, x);
     }
   }
-  await Promise.all(inFlight);
+  await scope.launched();
   return scope.result();
 }

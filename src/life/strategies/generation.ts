@@ -21,6 +21,7 @@
  */
 
 import { setMaxListeners } from 'node:events';
+import { unwatchAbort, watchAbort, type AbortWatcher } from '../../core/abort-watch.js';
 import { Deadline } from '../../core/deadline.js';
 import { checkFunction, checkWaitOptions, expectation } from '../../core/validate.js';
 import type { CellState } from '../cell.js';
@@ -37,17 +38,36 @@ export interface CountedCell {
   readonly neighbors: number;
 }
 
+/** How a cell reports its end: `THROW` throws or rejects its failure; `RECORD` hands it to `fail`; `COUNT` does too and ends the cell's count. */
+type Mode = 0 | 1 | 2;
+const THROW: Mode = 0;
+const RECORD: Mode = 1;
+const COUNT: Mode = 2;
+
 /** The grid, logic and signal of one generation in progress. */
 export class GenerationScope implements Disposable {
   readonly grid: Grid;
   /** The next generation; cells are written as they finish. */
   readonly next: Grid;
   readonly #deadline: Deadline;
+  /**
+   * Aborted when a cell failed, the caller aborted, or the timeout elapsed: the deadline's
+   * signal, kept in a field because every cell reads it (the controller's getter validates).
+   */
+  readonly signal: AbortSignal;
   readonly #logic: CellLogic;
   readonly #counter: NeighborCounter;
   readonly #get: CellGetter;
   /** The first cell failure (a SimulationError); set at most once. */
   #failure: SimulationError | undefined;
+  /** True once `signal` has aborted: a plain field for the launch loop, set by `#watcher`. */
+  #stopped = false;
+  /** Watches `signal` for `#stopped` until dispose; `undefined` once the signal aborted. */
+  #watcher: AbortWatcher | undefined;
+  /** Cells launched and not yet settled (see {@link launch}). */
+  #running = 0;
+  /** Set while {@link launched} waits for `#running` to reach 0. */
+  #allSettled: (() => void) | undefined;
 
   /** @param what names the strategy in a timeout message. */
   constructor(grid: Grid, opts: SimulateOptions | undefined, what: string) {
@@ -65,12 +85,20 @@ export class GenerationScope implements Disposable {
     this.#counter = opts?.countNeighbors ?? countNeighbors;
     this.#get = (y, x) => grid.get(y, x);
     this.#deadline = new Deadline(opts, what);
-    setMaxListeners(0, this.#deadline.signal);
+    this.signal = this.#deadline.signal;
+    setMaxListeners(0, this.signal);
+    if (this.signal.aborted) this.#stopped = true;
+    else {
+      this.#watcher = watchAbort(this.signal, () => {
+        this.#stopped = true;
+        this.#watcher = undefined;
+      });
+    }
   }
 
-  /** Aborted when a cell failed, the caller aborted, or the timeout elapsed. */
-  get signal(): AbortSignal {
-    return this.#deadline.signal;
+  /** True once {@link signal} has aborted: no further cell should start. As cheap as a field read. */
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   /** Cells in the grid. */
@@ -89,7 +117,7 @@ export class GenerationScope implements Disposable {
    * `SimulationError`, or the generation's abort reason when it was abandoned.
    */
   cell(y: number, x: number): Promise<void> | undefined {
-    return this.#step(y, x, undefined);
+    return this.#step(y, x, THROW);
   }
 
   /**
@@ -97,7 +125,25 @@ export class GenerationScope implements Disposable {
    * failure goes to {@link fail}. Saves the one extra promise per cell a `.catch` would cost.
    */
   settledCell(y: number, x: number): Promise<void> | undefined {
-    return this.#step(y, x, this.#record);
+    return this.#step(y, x, RECORD);
+  }
+
+  /**
+   * {@link settledCell} without a promise to hold: the scope counts the cell until it settles,
+   * and {@link launched} resolves once every launched cell has. For the unbounded fan-out, where
+   * collecting 10,000 promises for a `Promise.all` cost a reaction and a closure per cell.
+   */
+  launch(y: number, x: number): void {
+    this.#running++;
+    void this.#step(y, x, COUNT);
+  }
+
+  /** Resolves once every cell {@link launch}ed so far has settled (at once when none is running). Never rejects; call it once, after the last launch. */
+  launched(): Promise<void> {
+    if (this.#running === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.#allSettled = resolve;
+    });
   }
 
   /** The first phase alone: counts the neighbours of `(y, x)`. Same errors as {@link cell}. */
@@ -138,66 +184,73 @@ export class GenerationScope implements Disposable {
 
   /** Writes a decided state to the next grid; an invalid state throws a `SimulationError` for that cell. */
   write(y: number, x: number, state: CellState): void {
-    this.#store(y, x, state, undefined);
+    this.#store(y, x, state, THROW);
   }
 
-  /** Records a failure (bound, so that it can be a rejection handler). */
-  readonly #record = (error: unknown): void => {
-    this.fail(error);
-  };
-
   /**
-   * One cell, start to finish. Without `onFailure`, a failure is thrown or rejected (wrapped);
-   * with it, the wrapped failure goes there and the result never rejects. Each asynchronous
-   * step has one reaction for both outcomes: at 10,000 cells a generation, every promise per
-   * cell shows in the time per generation.
+   * One cell, start to finish. In `THROW` mode a failure is thrown or rejected (wrapped); in
+   * the others the wrapped failure goes to {@link fail} and the result never rejects, and in
+   * `COUNT` mode the cell's end (stored or failed) also ends its count. Each asynchronous step
+   * has one reaction for both outcomes: at 10,000 cells a generation, every promise per cell
+   * shows in the time per generation.
    */
-  #step(y: number, x: number, onFailure: ((error: unknown) => void) | undefined): Promise<void> | undefined {
+  #step(y: number, x: number, mode: Mode): Promise<void> | undefined {
     const state = this.grid.get(y, x);
     const ctx: CellContext = { y, x, signal: this.signal };
     let neighbors: number | Promise<number>;
     try {
       neighbors = this.#counter(y, x, this.#get, ctx);
     } catch (error) {
-      return this.#failed(y, x, error, onFailure);
+      return this.#failed(y, x, error, mode);
     }
-    if (typeof neighbors === 'number') return this.#decide(state, neighbors, ctx, onFailure);
+    if (typeof neighbors === 'number') return this.#decide(state, neighbors, ctx, mode);
     return neighbors.then(
-      (counted) => this.#decide(state, counted, ctx, onFailure),
-      (error: unknown) => this.#failed(y, x, error, onFailure),
+      (counted) => this.#decide(state, counted, ctx, mode),
+      (error: unknown) => this.#failed(y, x, error, mode),
     );
   }
 
-  #decide(state: CellState, neighbors: number, ctx: CellContext, onFailure: ((error: unknown) => void) | undefined): Promise<void> | undefined {
+  #decide(state: CellState, neighbors: number, ctx: CellContext, mode: Mode): Promise<void> | undefined {
     const { y, x } = ctx;
     let decided: CellState | Promise<CellState>;
     try {
       decided = this.#logic(state, neighbors, ctx);
     } catch (error) {
-      return this.#failed(y, x, error, onFailure);
+      return this.#failed(y, x, error, mode);
     }
-    if (typeof decided === 'string') return this.#store(y, x, decided, onFailure);
+    if (typeof decided === 'string') return this.#store(y, x, decided, mode);
     return Promise.resolve(decided).then(
-      (next) => this.#store(y, x, next, onFailure),
-      (error: unknown) => this.#failed(y, x, error, onFailure),
+      (next) => this.#store(y, x, next, mode),
+      (error: unknown) => this.#failed(y, x, error, mode),
     );
   }
 
-  #store(y: number, x: number, state: CellState, onFailure: ((error: unknown) => void) | undefined): undefined {
+  #store(y: number, x: number, state: CellState, mode: Mode): undefined {
     try {
       this.next.set(y, x, state);
     } catch (error) {
-      return this.#failed(y, x, error, onFailure);
+      return this.#failed(y, x, error, mode);
     }
+    if (mode === COUNT) this.#settled();
     return undefined;
   }
 
-  /** Wraps `error` for cell `(y, x)`, then throws it, or hands it to `onFailure` when given. */
-  #failed(y: number, x: number, error: unknown, onFailure: ((error: unknown) => void) | undefined): undefined {
+  /** Wraps `error` for cell `(y, x)`, then throws it, or records it in the other modes. */
+  #failed(y: number, x: number, error: unknown, mode: Mode): undefined {
     const wrapped = this.#wrap(y, x, error);
-    if (onFailure === undefined) throw wrapped;
-    onFailure(wrapped);
+    if (mode === THROW) throw wrapped;
+    this.fail(wrapped);
+    if (mode === COUNT) this.#settled();
     return undefined;
+  }
+
+  /** One launched cell has settled. */
+  #settled(): void {
+    if (--this.#running === 0 && this.#allSettled !== undefined) {
+      const resolve = this.#allSettled;
+      this.#allSettled = undefined;
+      resolve();
+    }
   }
 
   /**
@@ -218,6 +271,8 @@ export class GenerationScope implements Disposable {
   }
 
   [Symbol.dispose](): void {
+    if (this.#watcher !== undefined) unwatchAbort(this.#watcher);
+    this.#watcher = undefined;
     this.#deadline.dispose();
   }
 

@@ -129,7 +129,7 @@ async function run(scope: GenerationScope, workers: number): Promise<Grid> {
     const { height, width } = scope.grid;
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        if (scope.signal.aborted) return;
+        if (scope.stopped) return;
         const counted = scope.count(y, x);
         inQueue.putNowait(counted instanceof Promise ? await counted : counted); // Fan out
       }

@@ -58,7 +58,7 @@ async function run(scope: GenerationScope, concurrency: number): Promise<Grid> {
     const { height, width } = scope.grid;
     start: for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
-        if (scope.signal.aborted) break start;
+        if (scope.stopped) break start;
         executor.submit(stepOne, y, x);
       }
     }

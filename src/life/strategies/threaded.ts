@@ -52,7 +52,7 @@ async function run(scope: GenerationScope): Promise<Grid> {
         const { height, width } = scope.grid;
         for (let y = 0; y < height; y++) {
           for (let x = 0; x < width; x++) {
-            if (scope.signal.aborted) return;
+            if (scope.stopped) return;
             group.spawn(() => stepCell(y, x)); // Fan out
           }
         }

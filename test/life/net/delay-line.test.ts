@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DelayLine } from '../../../src/life/net/delay-line.js';
+import { DelayLine, type DelayedJob } from '../../../src/life/net/delay-line.js';
+
+interface Named extends DelayedJob {
+  readonly name: string;
+}
+
+const job = (name: string): Named => ({ due: 0, done: false, name });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -9,12 +15,12 @@ describe('DelayLine', () => {
   it('runs jobs in order once each is due, on one timer, then calls afterBatch once per batch', async () => {
     vi.useFakeTimers();
     const ran: string[] = [];
-    const line = new DelayLine(100, () => ran.push('batch'));
-    line.add(() => ran.push('a'));
-    line.add(() => ran.push('b'));
+    const line = new DelayLine<Named>(100, (j) => ran.push(j.name), () => ran.push('batch'));
+    line.add(job('a'));
+    line.add(job('b'));
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(50);
-    line.add(() => ran.push('c'));
+    line.add(job('c'));
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(49);
     expect(ran).toEqual([]);
@@ -28,13 +34,13 @@ describe('DelayLine', () => {
   it('skips a cancelled job and drops everything on clear()', async () => {
     vi.useFakeTimers();
     const ran: string[] = [];
-    const line = new DelayLine(10, () => ran.push('batch'));
-    const cancelled = line.add(() => ran.push('cancelled'));
-    line.add(() => ran.push('kept'));
+    const line = new DelayLine<Named>(10, (j) => ran.push(j.name), () => ran.push('batch'));
+    const cancelled = line.add(job('cancelled'));
+    line.add(job('kept'));
     cancelled.done = true;
     await vi.advanceTimersByTimeAsync(10);
     expect(ran).toEqual(['kept', 'batch']);
-    const dropped = line.add(() => ran.push('dropped'));
+    const dropped = line.add(job('dropped'));
     line.clear();
     expect(dropped.done).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
@@ -45,8 +51,8 @@ describe('DelayLine', () => {
   it('does not call afterBatch when every due job was cancelled', async () => {
     vi.useFakeTimers();
     const afterBatch = vi.fn();
-    const line = new DelayLine(5, afterBatch);
-    line.add(() => undefined).done = true;
+    const line = new DelayLine<Named>(5, () => undefined, afterBatch);
+    line.add(job('x')).done = true;
     await vi.advanceTimersByTimeAsync(5);
     expect(afterBatch).not.toHaveBeenCalled();
   });
