@@ -41,10 +41,10 @@ export function expectation(name: string, expected: string, value: unknown): str
 
 /** Throws `RangeError`/`TypeError` unless `value` is an integer >= `min` (or `Infinity` when `allowInfinity`). */
 export function checkInteger(name: string, value: unknown, min: number, allowInfinity = false): asserts value is number {
-  const expected = `an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`;
-  if (typeof value !== 'number') throw new TypeError(expectation(name, expected, value));
-  const ok = (Number.isInteger(value) && value >= min) || (allowInfinity && value === Infinity);
-  if (!ok) throw new RangeError(expectation(name, expected, value));
+  if (typeof value === 'number' && ((Number.isInteger(value) && value >= min) || (allowInfinity && value === Infinity))) return;
+  // The message is built only on failure: this check sits on hot paths.
+  const message = expectation(name, `an integer >= ${min}${allowInfinity ? ' or Infinity' : ''}`, value);
+  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
 }
 
 /** Throws `TypeError` unless `value` is a function. */
