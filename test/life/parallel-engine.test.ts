@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Grid, LifeEngine, ParallelLifeEngine, simulate, randomGrid } from '../../src/life/index.js';
 import { InvalidStateError, TimeoutError } from '../../src/core/errors.js';
+import { abortListeners } from '../helpers.js';
 
 const engines: ParallelLifeEngine[] = [];
 function engine(grid: Grid, workers: number): ParallelLifeEngine {
@@ -39,6 +40,58 @@ describe('ParallelLifeEngine', () => {
     single.step(25);
     await parallel.step(25);
     expect(Buffer.from(parallel.buffers.buffer).equals(Buffer.from(single.buffers.buffer))).toBe(true);
+  });
+
+  it('agrees with simulate when bands are one or two rows tall, over many generations per step', async () => {
+    // Bands of 1 row (no interior: the edge row is the band) and 2 rows (two edges, no interior),
+    // neighbours that are one band on both sides (2 bands), and wider neighbourhoods (5 bands).
+    const cases: [height: number, width: number, workers: number][] = [[3, 8, 3], [5, 7, 4], [2, 5, 2], [10, 13, 5], [9, 4, 2]];
+    for (const [index, [height, width, workers]] of cases.entries()) {
+      let grid = randomGrid(height, width, { seed: 100 + index });
+      const parallel = engine(grid, workers);
+      for (const generations of [1, 12, 5]) {
+        for (let g = 0; g < generations; g++) grid = simulate(grid);
+        await parallel.step(generations);
+        expect(parallel.toGrid().equals(grid)).toBe(true);
+      }
+    }
+  });
+
+  it('one thread and many threads leave the same bytes as LifeEngine, step after step', async () => {
+    const grid = randomGrid(97, 131, { seed: 7 });
+    const single = new LifeEngine(grid);
+    const one = engine(grid, 1);
+    const many = engine(grid, 7);
+    for (const generations of [3, 1, 40]) {
+      single.step(generations);
+      await Promise.all([one.step(generations), many.step(generations)]);
+      expect(Buffer.from(one.buffers.buffer).equals(Buffer.from(single.buffers.buffer))).toBe(true);
+      expect(Buffer.from(many.buffers.buffer).equals(Buffer.from(single.buffers.buffer))).toBe(true);
+    }
+  });
+
+  it('a signal aborted after the step started stops every band, rejects with its reason and breaks the engine', async () => {
+    const parallel = engine(randomGrid(64, 64, { seed: 3 }), 2);
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    // The step has reset the progress words and handed the bands out before abort() runs, so
+    // the bands find the stop flag at their first generation at the latest.
+    const step = parallel.step(1_000_000, { signal: controller.signal });
+    controller.abort(reason);
+    await expect(step).rejects.toBe(reason);
+    expect(abortListeners(controller.signal)).toBe(0);
+    expect(parallel.generation).toBe(0);
+    await expect(parallel.step()).rejects.toEqual(new InvalidStateError('ParallelLifeEngine is broken by a failed step'));
+  });
+
+  it('a step with a signal that is not aborted completes and leaves no listener', async () => {
+    let grid = randomGrid(16, 16, { seed: 4 });
+    const parallel = engine(grid, 2);
+    const controller = new AbortController();
+    await parallel.step(3, { signal: controller.signal, timeout: 60_000 });
+    for (let g = 0; g < 3; g++) grid = simulate(grid);
+    expect(parallel.toGrid().equals(grid)).toBe(true);
+    expect(abortListeners(controller.signal)).toBe(0);
   });
 
   it('a step given up half-way rejects with the reason, frees every thread and leaves the engine broken', async () => {

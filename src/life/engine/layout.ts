@@ -54,3 +54,21 @@ export function bands(height: number, parts: number): [number, number][] {
   for (let i = 0; i < count; i++) result.push([Math.floor((i * height) / count), Math.floor(((i + 1) * height) / count)]);
   return result;
 }
+
+/**
+ * The band workers' progress words (see `band-worker.ts`): one `Int32Array` slot per band, in
+ * its own `SharedArrayBuffer`. Bits `0..29` of band `i`'s word count the generations whose edge
+ * rows band `i` has written in the current step, modulo 2^30 (a neighbour is never more than
+ * one generation apart, so the count only has to tell `c - 1`, `c` and `c + 1` apart, and a
+ * step may run any number of generations). Bit 30 is set by the main thread to stop the step;
+ * it is never cleared within a step. Only band `i` increments word `i`; the main thread resets
+ * every word to 0 before a step, while no band runs.
+ */
+export const PROGRESS_COUNT_MASK = 0x3fff_ffff;
+/** The stop flag in a progress word: the step was given up or a band failed. */
+export const PROGRESS_STOPPED = 0x4000_0000;
+
+/** A zeroed progress word per band. */
+export function allocateProgress(bandCount: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(bandCount * Int32Array.BYTES_PER_ELEMENT));
+}
