@@ -20,10 +20,20 @@
  *
  * `--quick` runs each case once on tiny sizes with 10 ms latency.
  *
+ * `LOOM_BENCH_CHARTS=<dir>` (an environment variable, so that `bench/index.ts` keeps one option
+ * for every suite) also draws what this run measured as SVG charts in `<dir>`:
+ * `life-generation-time.svg` (ms per generation against cells, one line per strategy, a timer
+ * panel and a tcp panel) and `life-engine-speedup.svg` (the parallel engine's speedup over its
+ * own 1-thread run against threads, one line per grid, with the ideal line). Quick mode never
+ * draws: its figures are not measurements.
+ *
  * @module
  */
 
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { lineCharts, type Chart, type Series } from './charts.js';
 import { interleaved, medianOf, printTable, type Row, type Suite } from './harness.js';
 import {
   Grid,
@@ -61,11 +71,13 @@ function shape(cells: number): [number, number] {
   return [side, Math.round(cells / side)];
 }
 
-async function ioTable(kind: 'timer' | 'tcp', latency: number, sizes: readonly number[], quick: boolean): Promise<void> {
+/** Prints the table and returns each strategy's [cells, ms per generation] points. */
+async function ioTable(kind: 'timer' | 'tcp', latency: number, sizes: readonly number[], quick: boolean): Promise<Series[]> {
   await using server = kind === 'tcp' ? await startLifeServer({ latency }) : undefined;
   await using client = server === undefined ? undefined : connectLifeServer({ port: server.port, connections: 4 });
   const logic = client?.gameLogic ?? delayedGameLogic(latency);
   const rows: Row[] = [{ name: 'floor', median: latency }];
+  const lines = new Map(strategies.map(([name]): [string, [number, number][]] => [name, []]));
   for (const cells of sizes) {
     const [height, width] = shape(cells);
     for (const [name, strategy] of strategies) {
@@ -80,9 +92,11 @@ async function ioTable(kind: 'timer' | 'tcp', latency: number, sizes: readonly n
         quick,
       );
       rows.push({ name: `${name} ${(height * width).toLocaleString('en-US')} cells`, median: ms });
+      lines.get(name)?.push([height * width, ms]);
     }
   }
   printTable(`Game of Life: ms per generation, ${latency} ms ${kind} I/O per cell (ratio = x the floor)`, 'ms/gen', rows, 'floor', false);
+  return [...lines].map(([name, points]) => ({ name, points }));
 }
 
 /** The baseline: a plain byte-per-cell step with wrapped neighbour indexes, as one would write it by hand. */
@@ -106,7 +120,7 @@ function plainStep(src: Uint8Array, dst: Uint8Array, height: number, width: numb
  * The engine rows, measured in alternating rounds (plain, LifeEngine, 1 thread, 2 threads, ...)
  * so that a load spike on this shared machine spreads over every row instead of landing on one.
  */
-async function engineTable(side: number, generations: number, quick: boolean): Promise<void> {
+async function engineTable(side: number, generations: number, quick: boolean): Promise<Series> {
   // Enough generations for V8 to optimize the step in every thread before the measured rounds.
   const warmUp = quick ? 1 : Math.ceil(2e8 / (side * side));
   const grid = randomGrid(side, side, { seed: 56 });
@@ -150,25 +164,51 @@ async function engineTable(side: number, generations: number, quick: boolean): P
       extra: { 'ms/gen': (ms / generations).toFixed(2), 'vs LifeEngine': `${(reference / ms).toFixed(2)}x` },
     }));
     printTable(`Game of Life engine: cells per second, ${side}x${side}, ${generations} generations per run (${cores} cores)`, 'cells/s', rows, 'plain Uint8Array', true);
+    // Speedup over the parallel engine's own 1-thread run: the scaling, not the compact step's gain.
+    const parallel = measured.slice(-engines.length);
+    const one = parallel[0]?.median ?? NaN;
+    return { name: `${side}x${side}`, points: parallel.map(({ median: ms }, i) => [threads[i] ?? NaN, one / ms]) };
   } finally {
     for (const engine of engines) await engine.close();
   }
 }
 
-/** The suite: strategies under I/O (timer, then tcp), then the engine. */
+/** Draws the two charts of `LOOM_BENCH_CHARTS` from the figures this run measured. */
+function writeCharts(dir: string, latency: number, timer: Series[], tcp: Series[], speedups: Series[]): void {
+  const generation = (kind: string, series: Series[]): Chart => ({
+    title: `${latency} ms ${kind} I/O per cell`,
+    xLabel: 'cells (log scale)',
+    yLabel: 'ms per generation',
+    xScale: 'log',
+    series,
+  });
+  const most = Math.max(...speedups.flatMap(({ points }) => points.map(([threads]) => threads)));
+  const ideal: Series = { name: 'ideal', points: [[1, 1], [most, most]], dashed: true };
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'life-generation-time.svg'), lineCharts([generation('timer', timer), generation('tcp', tcp)]));
+  writeFileSync(
+    join(dir, 'life-engine-speedup.svg'),
+    lineCharts([{ title: `ParallelLifeEngine speedup (${availableParallelism()} cores)`, xLabel: 'threads', yLabel: 'speedup vs 1 thread', series: [...speedups, ideal] }]),
+  );
+  console.log(`\nCharts written to ${join(dir, 'life-generation-time.svg')} and ${join(dir, 'life-engine-speedup.svg')}`);
+}
+
+/** The suite: strategies under I/O (timer, then tcp), then the engine; charts if asked for. */
 const suite: Suite = async ({ quick }) => {
   const latency = quick ? 10 : 100;
   const sizes = quick ? [45, 100] : [45, 1_000, 10_000];
   // Each table starts from a collected heap, not with the previous table's garbage (`--expose-gc`).
   const collect = (): void => (globalThis as { gc?: () => void }).gc?.();
   collect();
-  await ioTable('timer', latency, sizes, quick);
+  const timer = await ioTable('timer', latency, sizes, quick);
   collect();
-  await ioTable('tcp', latency, sizes, quick);
+  const tcp = await ioTable('tcp', latency, sizes, quick);
   collect();
-  await engineTable(quick ? 64 : 1_000, quick ? 2 : 20, quick);
+  const small = await engineTable(quick ? 64 : 1_000, quick ? 2 : 20, quick);
   collect();
-  await engineTable(quick ? 128 : 4_096, quick ? 1 : 4, quick);
+  const large = await engineTable(quick ? 128 : 4_096, quick ? 1 : 4, quick);
+  const dir = process.env['LOOM_BENCH_CHARTS'];
+  if (dir !== undefined && dir !== '' && !quick) writeCharts(dir, latency, timer, tcp, [small, large]);
 };
 
 export default suite;
