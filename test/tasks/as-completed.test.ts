@@ -9,24 +9,7 @@ import { asCompleted, type Completed } from '../../src/tasks/as-completed.js';
 import { Executor } from '../../src/tasks/executor.js';
 import { Future } from '../../src/tasks/future.js';
 import { abortListeners, deferred, flush, settle } from '../helpers.js';
-
-function succeeded(value: number): Future<number> {
-  const future = new Future<number>();
-  future.setResult(value);
-  return future;
-}
-
-function failed(): Future<number> {
-  const future = new Future<number>();
-  future.setException(new Error('failed'));
-  return future;
-}
-
-function cancelled(): Future<number> {
-  const future = new Future<number>();
-  future.cancel();
-  return future;
-}
+import { cancelled, failed, succeeded } from './fixtures.js';
 
 /** The futures `asCompleted` yields, in order. */
 async function collect<F extends Future<unknown>>(iterable: AsyncIterable<{ future: F }>): Promise<F[]> {

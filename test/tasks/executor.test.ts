@@ -9,6 +9,7 @@ import { Executor } from '../../src/tasks/executor.js';
 import type { ExecutorLike } from '../../src/tasks/executor-like.js';
 import type { Future } from '../../src/tasks/future.js';
 import { abortListeners, deferred, flush, settle, type Deferred } from '../helpers.js';
+import { collect } from './fixtures.js';
 
 const SHUT = new InvalidStateError('Cannot schedule new futures after shutdown');
 
@@ -30,12 +31,6 @@ function gated(executor: Executor, count: number) {
     }),
   );
   return { gates, futures, started, peak: () => peak };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
 }
 
 describe('new Executor', () => {

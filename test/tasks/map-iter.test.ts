@@ -2,50 +2,12 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, TimeoutError } from '../../src/core/errors.js';
 import { mapIter } from '../../src/tasks/map-iter.js';
-import { abortListeners, deferred, flush, settle, type Deferred } from '../helpers.js';
+import { abortListeners, flush, settle } from '../helpers.js';
+import { collect, counted, held } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** A sync generator that counts its pulls and records whether it was closed. */
-function counted(count: number): { source: Generator<number>; pulled: () => number; closed: () => boolean } {
-  let pulled = 0;
-  let closed = false;
-  function* generate(): Generator<number> {
-    try {
-      for (let i = 0; i < count; i++) {
-        pulled++;
-        yield i;
-      }
-    } finally {
-      closed = true;
-    }
-  }
-  return { source: generate(), pulled: () => pulled, closed: () => closed };
-}
-
-/** A mapper whose calls each wait on their own deferred. */
-function held(): { fn: (item: number, index: number, signal: AbortSignal) => Promise<number>; calls: Deferred<number>[]; signals: AbortSignal[] } {
-  const calls: Deferred<number>[] = [];
-  const signals: AbortSignal[] = [];
-  return {
-    calls,
-    signals,
-    fn: (_item, _index, signal) => {
-      const call = deferred<number>();
-      calls.push(call);
-      signals.push(signal);
-      return call.promise;
-    },
-  };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const value of iterable) out.push(value);
-  return out;
-}
 
 describe('mapIter', () => {
   it('yields in input order by default, whatever order the calls finish in', async () => {

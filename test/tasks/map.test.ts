@@ -3,64 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CancelledError, TimeoutError } from '../../src/core/errors.js';
 import { map } from '../../src/tasks/map.js';
 import { abortListeners, deferred, flush, settle, type Deferred } from '../helpers.js';
+import { counted, countedAsync, held } from './fixtures.js';
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** A sync generator that counts how many items were pulled and whether it was closed. */
-function counted(count: number): { source: Generator<number>; pulled: () => number; closed: () => boolean } {
-  let pulled = 0;
-  let closed = false;
-  function* generate(): Generator<number> {
-    try {
-      for (let i = 0; i < count; i++) {
-        pulled++;
-        yield i;
-      }
-    } finally {
-      closed = true;
-    }
-  }
-  return { source: generate(), pulled: () => pulled, closed: () => closed };
-}
-
-/** The async version of {@link counted}. */
-function countedAsync(count: number): { source: AsyncGenerator<number>; pulled: () => number; closed: () => boolean } {
-  let pulled = 0;
-  let closed = false;
-  async function* generate(): AsyncGenerator<number> {
-    try {
-      for (let i = 0; i < count; i++) {
-        await flush();
-        pulled++;
-        yield i;
-      }
-    } finally {
-      closed = true;
-    }
-  }
-  return { source: generate(), pulled: () => pulled, closed: () => closed };
-}
-
-/** A mapper whose calls each wait on their own deferred, so a test decides when each finishes. */
-function held<T>(): { fn: (item: T, index: number, signal: AbortSignal) => Promise<T>; calls: Deferred<T>[]; signals: AbortSignal[]; items: T[] } {
-  const calls: Deferred<T>[] = [];
-  const signals: AbortSignal[] = [];
-  const items: T[] = [];
-  return {
-    calls,
-    signals,
-    items,
-    fn: (item, _index, signal) => {
-      const call = deferred<T>();
-      calls.push(call);
-      signals.push(signal);
-      items.push(item);
-      return call.promise;
-    },
-  };
-}
 
 describe('map', () => {
   it('resolves with the results in input order whatever order the calls finish in', async () => {

@@ -11,24 +11,7 @@ import { Executor } from '../../src/tasks/executor.js';
 import { Future } from '../../src/tasks/future.js';
 import { ALL_COMPLETED, FIRST_COMPLETED, FIRST_EXCEPTION, wait } from '../../src/tasks/wait.js';
 import { abortListeners, deferred, flush, settle } from '../helpers.js';
-
-function succeeded(value: number): Future<number> {
-  const future = new Future<number>();
-  future.setResult(value);
-  return future;
-}
-
-function failed(): Future<number> {
-  const future = new Future<number>();
-  future.setException(new Error('failed'));
-  return future;
-}
-
-function cancelled(): Future<number> {
-  const future = new Future<number>();
-  future.cancel();
-  return future;
-}
+import { cancelled, failed, succeeded } from './fixtures.js';
 
 describe('wait', () => {
   it('exports the three conditions under their Python names', () => {
