@@ -7,10 +7,7 @@
 
 import { expectation } from '../core/validate.js';
 import { COUNTER_VALUE, COUNTER_WORDS } from './layout.js';
-import { handleOf, viewOf, viewOfHandle, type SharedHandle, type SharedPlacement } from './shared-memory.js';
-
-/** Set only while `AtomicCounter.from` runs the constructor: the existing word to adopt as it is. */
-let adopted: Int32Array | undefined;
+import { adopting, handleOf, takeAdopted, viewOf, viewOfHandle, type SharedHandle, type SharedPlacement } from './shared-memory.js';
 
 /** What `AtomicCounter#handle` returns: post it to a worker and call `AtomicCounter.from(handle)` there. */
 export type AtomicCounterHandle = SharedHandle<'AtomicCounter'>;
@@ -43,9 +40,9 @@ export class AtomicCounter {
    * @param placement where to put the word; a fresh buffer when omitted (a plain `ArrayBuffer` throws `TypeError`).
    */
   constructor(initial = 0, placement?: SharedPlacement) {
+    const adopted = takeAdopted();
     if (adopted !== undefined) {
       this.#word = adopted;
-      adopted = undefined;
       return;
     }
     checkInt32('initial', initial);
@@ -55,8 +52,7 @@ export class AtomicCounter {
 
   /** The counter whose `.handle` this is, typically in another thread. @example `const counter = AtomicCounter.from(handle);` */
   static from(handle: AtomicCounterHandle): AtomicCounter {
-    adopted = viewOfHandle(handle, 'AtomicCounter', COUNTER_WORDS);
-    return new AtomicCounter();
+    return adopting(viewOfHandle(handle, 'AtomicCounter', COUNTER_WORDS), () => new AtomicCounter());
   }
 
   /** Plain data to post to a worker. @example `worker.postMessage(counter.handle)` */

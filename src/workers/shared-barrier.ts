@@ -30,19 +30,18 @@ import {
   BARRIER_WORDS,
 } from './layout.js';
 import {
+  adopting,
   assertMayBlock,
   asyncWait,
   blockingWait,
   deadlineAt,
   handleOf,
+  takeAdopted,
   viewOf,
   viewOfHandle,
   type SharedHandle,
   type SharedPlacement,
 } from './shared-memory.js';
-
-/** Set only while `SharedBarrier.from` runs the constructor: the existing words to adopt as they are. */
-let adopted: Int32Array | undefined;
 
 /** What `SharedBarrier#handle` returns: post it to a worker and call `SharedBarrier.from(handle)` there. */
 export type SharedBarrierHandle = SharedHandle<'SharedBarrier'>;
@@ -82,9 +81,9 @@ export class SharedBarrier {
    * @param placement where to put the two words; a fresh buffer when omitted (a plain `ArrayBuffer` throws `TypeError`).
    */
   constructor(parties: number, placement?: SharedPlacement) {
+    const adopted = takeAdopted();
     if (adopted !== undefined) {
       this.#words = adopted;
-      adopted = undefined;
       this.#parties = Atomics.load(this.#words, BARRIER_PARTIES);
       return;
     }
@@ -100,8 +99,7 @@ export class SharedBarrier {
 
   /** The barrier whose `.handle` this is, typically in another thread. @example `const barrier = SharedBarrier.from(handle);` */
   static from(handle: SharedBarrierHandle): SharedBarrier {
-    adopted = viewOfHandle(handle, 'SharedBarrier', BARRIER_WORDS);
-    return new SharedBarrier(1);
+    return adopting(viewOfHandle(handle, 'SharedBarrier', BARRIER_WORDS), () => new SharedBarrier(1));
   }
 
   /** Plain data to post to a worker. @example `worker.postMessage(barrier.handle)` */

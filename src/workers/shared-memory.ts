@@ -147,3 +147,28 @@ export async function asyncWait(view: Int32Array, index: number, expected: numbe
     throw signal.reason;
   }
 }
+
+/** Set only while {@link adopting} runs a constructor: the existing words it adopts as they are. */
+let adoptedWords: Int32Array | undefined;
+
+/**
+ * Runs `construct` (a `new X(...)`) so that its constructor adopts `view` instead of allocating
+ * and initialising words: how `X.from(handle)` rebuilds a primitive over shared words another
+ * thread already uses. Cleared in `finally`, so a constructor that throws cannot leave the next
+ * `new X()` adopting stale words.
+ */
+export function adopting<T>(view: Int32Array, construct: () => T): T {
+  adoptedWords = view;
+  try {
+    return construct();
+  } finally {
+    adoptedWords = undefined;
+  }
+}
+
+/** For constructors: the words {@link adopting} hands over (taken once), or `undefined` for a fresh primitive. */
+export function takeAdopted(): Int32Array | undefined {
+  const words = adoptedWords;
+  adoptedWords = undefined;
+  return words;
+}

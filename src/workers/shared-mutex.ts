@@ -27,19 +27,18 @@ import { checkFunction, checkWaitOptions } from '../core/validate.js';
 import { LockHandle, releaseHandle, type HandleOwner, type Lock } from '../sync/lock.js';
 import { CONTENDED, LOCKED, MUTEX_STATE, MUTEX_WORDS, UNLOCKED } from './layout.js';
 import {
+  adopting,
   assertMayBlock,
   asyncWait,
   blockingWait,
   deadlineAt,
   handleOf,
+  takeAdopted,
   viewOf,
   viewOfHandle,
   type SharedHandle,
   type SharedPlacement,
 } from './shared-memory.js';
-
-/** Set only while `SharedMutex.from` runs the constructor: the existing words to adopt as they are. */
-let adopted: Int32Array | undefined;
 
 /** What `SharedMutex#handle` returns: post it to a worker and call `SharedMutex.from(handle)` there. */
 export type SharedMutexHandle = SharedHandle<'SharedMutex'>;
@@ -67,9 +66,9 @@ export class SharedMutex implements HandleOwner {
 
   /** Allocates a fresh, unlocked mutex, or places one in `placement.buffer` (whose word it resets to unlocked). */
   constructor(placement?: SharedPlacement) {
+    const adopted = takeAdopted();
     if (adopted !== undefined) {
       this.#state = adopted;
-      adopted = undefined;
       return;
     }
     this.#state = viewOf(placement, MUTEX_WORDS);
@@ -85,8 +84,7 @@ export class SharedMutex implements HandleOwner {
    * ```
    */
   static from(handle: SharedMutexHandle): SharedMutex {
-    adopted = viewOfHandle(handle, 'SharedMutex', MUTEX_WORDS);
-    return new SharedMutex();
+    return adopting(viewOfHandle(handle, 'SharedMutex', MUTEX_WORDS), () => new SharedMutex());
   }
 
   /** Plain data to post to a worker. @example `worker.postMessage(mutex.handle)` */

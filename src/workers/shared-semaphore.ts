@@ -18,19 +18,18 @@ import { checkFunction, checkInteger, checkWaitOptions, expectation } from '../c
 import { LockHandle, releaseHandle, type HandleOwner, type Lock } from '../sync/lock.js';
 import { SEMAPHORE_VALUE, SEMAPHORE_WAITERS, SEMAPHORE_WORDS } from './layout.js';
 import {
+  adopting,
   assertMayBlock,
   asyncWait,
   blockingWait,
   deadlineAt,
   handleOf,
+  takeAdopted,
   viewOf,
   viewOfHandle,
   type SharedHandle,
   type SharedPlacement,
 } from './shared-memory.js';
-
-/** Set only while `SharedSemaphore.from` runs the constructor: the existing words to adopt as they are. */
-let adopted: Int32Array | undefined;
 
 /** What `SharedSemaphore#handle` returns: post it to a worker and call `SharedSemaphore.from(handle)` there. */
 export type SharedSemaphoreHandle = SharedHandle<'SharedSemaphore'>;
@@ -55,9 +54,9 @@ export class SharedSemaphore implements HandleOwner {
    * @param placement where to put the two words; a fresh buffer when omitted (a plain `ArrayBuffer` throws `TypeError`).
    */
   constructor(value: number, placement?: SharedPlacement) {
+    const adopted = takeAdopted();
     if (adopted !== undefined) {
       this.#words = adopted;
-      adopted = undefined;
       return;
     }
     checkInteger('value', value, 0);
@@ -69,8 +68,7 @@ export class SharedSemaphore implements HandleOwner {
 
   /** The semaphore whose `.handle` this is, typically in another thread. @example `const slots = SharedSemaphore.from(handle);` */
   static from(handle: SharedSemaphoreHandle): SharedSemaphore {
-    adopted = viewOfHandle(handle, 'SharedSemaphore', SEMAPHORE_WORDS);
-    return new SharedSemaphore(0);
+    return adopting(viewOfHandle(handle, 'SharedSemaphore', SEMAPHORE_WORDS), () => new SharedSemaphore(0));
   }
 
   /** Plain data to post to a worker. @example `worker.postMessage(slots.handle)` */
