@@ -38,18 +38,8 @@
 import { PROGRESS_COUNT_MASK, PROGRESS_STOPPED, plane, type LifeBuffers } from './layout.js';
 import { stepRows } from './step.js';
 
-/** Arguments of {@link stepBand}, in order. */
-export type StepBandArgs = [
-  buffers: LifeBuffers,
-  progress: Int32Array,
-  band: number,
-  above: number,
-  below: number,
-  y0: number,
-  y1: number,
-  from: number,
-  generations: number,
-];
+/** Arguments of {@link stepBand}, in order (what the main thread posts to the pool). */
+export type StepBandArgs = Parameters<typeof stepBand>;
 
 /**
  * Steps rows `[y0, y1)` (band `band`, between bands `above` and `below`, which are `band`
