@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Grid, LifeEngine, simulate, randomGrid } from '../../src/life/index.js';
-import { bands } from '../../src/life/engine/layout.js';
+import { bandRows } from '../../src/life/engine/layout.js';
 import { referenceCases } from './reference.js';
 
 describe('LifeEngine (single-threaded compact stepping)', () => {
@@ -42,9 +42,11 @@ describe('LifeEngine (single-threaded compact stepping)', () => {
     expect(() => new LifeEngine(new Grid(1, 1)).step(-1)).toThrow(new RangeError('Expected `generations` to be an integer >= 0, got `-1` (number)'));
   });
 
-  it('splits rows into balanced, non-empty bands', () => {
-    expect(bands(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
-    expect(bands(2, 4)).toEqual([[0, 1], [1, 2]]);
-    expect(bands(5, 1)).toEqual([[0, 5]]);
+  it('cuts rows into bands that differ by at most one row and cover every row once', () => {
+    const cut = (height: number, count: number): [number, number][] => Array.from({ length: count }, (_, band) => bandRows(height, count, band));
+    expect(cut(10, 3)).toEqual([[0, 3], [3, 6], [6, 10]]);
+    expect(cut(2, 2)).toEqual([[0, 1], [1, 2]]);
+    expect(cut(5, 1)).toEqual([[0, 5]]);
+    expect(cut(1000, 16).every(([y0, y1]) => y1 - y0 === 62 || y1 - y0 === 63)).toBe(true);
   });
 });

@@ -1,103 +1,100 @@
 /**
  * The band worker: the task module `ParallelLifeEngine` hands to its `WorkerPool` (code that
- * runs inside a worker lives in its own file, STYLE 3). Each task steps one band of rows for
- * all the generations of a step over the shared planes, and meets only its two neighbour bands,
- * through their progress words (see `layout.ts`), never the main thread.
+ * runs inside a worker lives in its own file, STYLE 3). The grid is cut into several bands per
+ * thread; a step is `bands x generations` small tasks, "step band `b` to generation `g`", handed
+ * out in order by one shared ticket word (see `layout.ts`). Every thread runs the same loop: take
+ * the next ticket, wait until the task's inputs are ready, step the band, count it. The threads
+ * never come back to the main thread between generations, and they never meet all at once.
  *
- * Why neighbours and not a barrier: computing generation `g + 1` of a band reads the band's own
- * rows and the one edge row of each neighbour, so a band only ever waits for its neighbours.
- * And it waits for their edge rows only: each generation, a band first writes its own two edge
- * rows, publishes them (one increment of its progress word), and only then steps its interior.
- * A neighbour that is late by up to a whole band's interior is therefore never waited for, where
- * a barrier would stop both threads at every generation on the slower one, and a thread parked
- * in `Atomics.wait` costs a futex wake-up (tens of microseconds, more when the host descheduled
- * the idle core) on every generation of ~1 ms. Rejected: `SharedBarrier` between generations
- * (the previous design, 1.15–1.4x on 2 cores at 1000x1000), and a spinning barrier (busy
- * waiting, and still a full stop per generation).
+ * Why tickets and not one fixed band per thread (the previous design): a fixed split lasts as
+ * long as its slowest thread, and cores are not equal — on this 2-vCPU VM one vCPU is ~1.6x
+ * slower than the other for seconds at a time (contention on the host), and laptops mix fast and
+ * efficient cores. With tickets a faster thread simply takes more bands: measured here, 1000x1000
+ * on 2 threads went from 0.90 to 0.70 ms per generation while one vCPU was slowed, and to
+ * 0.59 ms (1.9x one thread) while neither was. Rejected: moving fixed band edges between
+ * generations (each pair of neighbours must agree on the edge; tickets need no agreement), and
+ * a barrier per generation (every thread stops on the slowest, and pays a futex wake-up each time).
  *
- * Safety of writing generation `c + 1` (plane `(c + 1) % 2`, over generation `c - 1`), once both
- * neighbours counted `c`: they have written their edge rows of generation `c`, which this band's
- * edge rows read, and they have finished reading this band's edge rows of generation `c - 1`
- * (a neighbour reads them only to write its own edge rows, which it did before counting `c`).
- * A neighbour's interior reads only its own rows. So no row is read while it is written, and a
- * band is never more than one generation ahead of a neighbour.
+ * When a task is ready: stepping band `b` to generation `g + 1` reads generation `g` of bands
+ * `b - 1`, `b` and `b + 1` (the neighbours' edge rows), and overwrites band `b`'s generation
+ * `g - 1` in the other plane, which only the tasks stepping bands `b - 1`, `b`, `b + 1` to
+ * generation `g` read. So one condition covers both: those three bands have counted `g`
+ * generations. No row is read while it is written, and no band gets two generations ahead of a
+ * neighbour.
  *
- * Ordering: the planes are plain (non-atomic) bytes. The progress words are read and written
- * with `Atomics` operations, which are sequentially consistent: the plain writes a band made
- * before its increment happen before the plain reads a neighbour makes after loading that
- * count.
+ * Why it cannot deadlock, with any number of threads (one thread alone does everything): tickets
+ * go out in order, and a task waits only for tasks of the previous generation, whose tickets are
+ * smaller, so they were taken by threads that are already stepping them. Why it rarely waits at
+ * all: each generation visits the bands in an order rotated by one (`taskOf`), so the first task
+ * of generation `g + 1` (band `g + 1`) needs bands `g`, `g + 1` and `g + 2`, the first three
+ * tasks of generation `g`, finished long before.
  *
- * Stopping: the main thread sets `PROGRESS_STOPPED` in every word (and notifies) when the step's
- * signal aborts or a band fails; a band sees it at its next edge, within one generation, and
- * returns the generations it completed. A blocked thread runs no event loop, so a pool abort
- * message could not reach it: the flag in shared memory is what makes the step abortable.
+ * Ordering: the planes are plain (non-atomic) bytes. The ticket and the counts are changed and
+ * read with `Atomics` operations, which are sequentially consistent: the plain writes a thread
+ * made before counting a band happen before the plain reads of a thread that loaded that count.
+ *
+ * Stopping: the main thread sets `STOPPED` in every word (and notifies) when the step's signal
+ * aborts or a task fails; a thread sees it at its next ticket or wait, within one band, and
+ * returns the tasks it completed. A blocked thread runs no event loop, so a pool abort message
+ * could not reach it: the flag in shared memory is what makes the step abortable.
  *
  * @module
  */
 
-import { PROGRESS_COUNT_MASK, PROGRESS_STOPPED, plane, type LifeBuffers } from './layout.js';
+import { bandRows, bandWord, plane, STOPPED, TICKET, type LifeBuffers } from './layout.js';
 import { stepRows } from './step.js';
 
-/** Arguments of {@link stepBand}, in order (what the main thread posts to the pool). */
-export type StepBandArgs = Parameters<typeof stepBand>;
+/** Arguments of {@link stepBands}, in order (what the main thread posts to the pool). */
+export type StepBandsArgs = Parameters<typeof stepBands>;
 
 /**
- * Steps rows `[y0, y1)` (band `band`, between bands `above` and `below`, which are `band`
- * itself when it is the only one) from generation `from` for `generations` generations.
- * Returns how many it completed: `generations`, or fewer once the step was stopped.
+ * The task ticket `ticket` stands for, with `bands` bands: step band `band` to generation
+ * `generation + 1` of the segment. Each generation's `bands` tickets visit every band once,
+ * starting one band further on than the previous generation did.
  */
-export function stepBand(
-  buffers: LifeBuffers,
-  progress: Int32Array,
-  band: number,
-  above: number,
-  below: number,
-  y0: number,
-  y1: number,
-  from: number,
-  generations: number,
-): number {
+export function taskOf(ticket: number, bands: number): { generation: number; band: number } {
+  const generation = Math.floor(ticket / bands);
+  return { generation, band: (ticket + generation) % bands };
+}
+
+/**
+ * Takes tickets from `control` until the `bands x generations` tasks of the segment that starts
+ * at generation `from` are handed out or the step is stopped, and steps each task's band.
+ * Returns how many tasks this thread completed; the segment is done when the threads' counts add
+ * up to `bands * generations`.
+ */
+export function stepBands(buffers: LifeBuffers, control: Int32Array, bands: number, from: number, generations: number): number {
   const { height, width } = buffers;
-  for (let done = 0; done < generations; done++) {
-    if (!neighbourReady(progress, above, done) || !neighbourReady(progress, below, done)) return done;
-    const src = plane(buffers, from + done);
-    const dst = plane(buffers, from + done + 1);
-    stepRows(src, dst, height, width, y0, y0 + 1);
-    if (y1 - 1 > y0) stepRows(src, dst, height, width, y1 - 1, y1);
-    if (!publish(progress, band)) return done;
-    if (y1 - 1 > y0 + 1) stepRows(src, dst, height, width, y0 + 1, y1 - 1);
+  const tasks = bands * generations;
+  let completed = 0;
+  for (;;) {
+    // A stopped ticket word carries `STOPPED` (2^30), above any segment's task count (see `layout.ts`).
+    const ticket = Atomics.add(control, TICKET, 1);
+    if (ticket >= tasks) return completed;
+    const { generation, band } = taskOf(ticket, bands);
+    const above = (band + bands - 1) % bands;
+    const below = (band + 1) % bands;
+    if (!counted(control, above, generation) || !counted(control, band, generation) || !counted(control, below, generation)) return completed;
+    const [y0, y1] = bandRows(height, bands, band);
+    stepRows(plane(buffers, from + generation), plane(buffers, from + generation + 1), height, width, y0, y1);
+    // Only the task stepping band `band` to `generation + 1` changes its count now (it is exactly
+    // `generation`), and an add keeps a stop flag set meanwhile. Seq-cst: the rows written above
+    // are visible to whoever loads the new count.
+    Atomics.add(control, bandWord(band), 1);
+    Atomics.notify(control, bandWord(band));
+    completed++;
   }
-  return generations;
 }
 
-/**
- * Waits until band `neighbour` has counted `done` (or `done + 1`) generations; false if the
- * step was stopped. The neighbour's count is `done - 1`, `done` or `done + 1` (see the header),
- * so "not yet" is exactly "equals `done - 1`", which holds modulo 2^30 too.
- */
-function neighbourReady(progress: Int32Array, neighbour: number, done: number): boolean {
-  const behind = (done - 1) & PROGRESS_COUNT_MASK;
+/** Waits until band `band` has counted `generation` generations; false if the step was stopped. */
+function counted(control: Int32Array, band: number, generation: number): boolean {
+  const index = bandWord(band);
   for (;;) {
-    const word = Atomics.load(progress, neighbour);
-    if ((word & PROGRESS_STOPPED) !== 0) return false;
-    if ((word & PROGRESS_COUNT_MASK) !== behind) return true;
+    const word = Atomics.load(control, index);
+    if ((word & STOPPED) !== 0) return false;
+    if (word >= generation) return true;
     // Parks only while the word still equals `word` (compared and parked in one atomic step):
-    // the neighbour's increment and the main thread's stop both change the word, then notify.
-    Atomics.wait(progress, neighbour, word);
+    // the count's increment and the main thread's stop both change the word, then notify.
+    Atomics.wait(control, index, word);
   }
-}
-
-/** Counts one more generation of this band's edge rows and wakes its neighbours; false if stopped. */
-function publish(progress: Int32Array, band: number): boolean {
-  for (;;) {
-    const word = Atomics.load(progress, band);
-    if ((word & PROGRESS_STOPPED) !== 0) return false;
-    // Only this band increments its word, so the swap fails only when the main thread set the
-    // stop flag meanwhile; the loop then sees it. Seq-cst: the edge rows written above are
-    // visible to whoever loads the new count.
-    if (Atomics.compareExchange(progress, band, word, (word + 1) & PROGRESS_COUNT_MASK) === word) break;
-  }
-  // After the new count is in the word, so a neighbour that parked on the old value wakes.
-  Atomics.notify(progress, band);
-  return true;
 }

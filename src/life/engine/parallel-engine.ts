@@ -1,19 +1,19 @@
 /**
  * `ParallelLifeEngine`: the large-grid engine stepped by worker threads — true parallelism the
  * seed's threads could not have (item 53). The grid's two byte planes live in one
- * `SharedArrayBuffer` (see `layout.ts`); each of `workers` threads owns a band of rows and
- * steps it in place, meeting only its two neighbour bands through shared progress words
- * between generations (see `band-worker.ts`).
+ * `SharedArrayBuffer` (see `layout.ts`), cut into several bands per thread; the threads take
+ * "step this band one generation" tasks from a shared ticket word, so a faster core takes more
+ * of them, and a task waits only for its band and the two next to it (see `band-worker.ts`).
  *
- * One `step(n)` is one task per band, each running all `n` generations: the threads never come
- * back to the main thread between generations, so a step costs one message round trip per band
- * (~0.2 ms) whatever `n` is, and one thread runs as fast as `LifeEngine`. The pool runs one task
- * per thread (`concurrentTasksPerWorker: 1`) and has exactly one thread per band, so every band
- * task has its own thread: two band tasks sharing a thread would wait for each other forever.
+ * One `step(n)` is one pool task per thread, each taking tickets until all `n` generations of
+ * every band are done: the threads never come back to the main thread between generations, so
+ * a step costs one message round trip per thread (~0.2 ms) whatever `n` is, and one thread
+ * runs as fast as `LifeEngine`. (A step of more than `SEGMENT_TASKS` band-generations runs as
+ * several such rounds, so the ticket word cannot overflow.)
  *
- * Stopping, like Go's `errgroup`: if a band task fails or `step`'s signal aborts, the main thread
- * sets the stop flag in every progress word, so every band returns within one generation; `step`
- * settles only once every band task has, so no thread touches the planes after it. The engine is
+ * Stopping, like Go's `errgroup`: if a task fails or `step`'s signal aborts, the main thread
+ * sets the stop flag in every control word, so every thread returns within one band; `step`
+ * settles only once every thread has, so no thread touches the planes after it. The engine is
  * then broken (`step` throws): the bands stopped at different generations, so the planes no
  * longer hold one generation of the game. Rejected: passing the signal to the pool, whose abort
  * message a thread blocked in its band loop never reads (the pool would terminate it after a
@@ -28,10 +28,10 @@ import { InvalidStateError } from '../../core/errors.js';
 import { checkInteger, checkOptions, checkWaitOptions } from '../../core/validate.js';
 import { WorkerPool } from '../../workers/pool.js';
 import type { Grid } from '../grid.js';
-import { allocateProgress, bands, plane, PROGRESS_STOPPED } from './layout.js';
+import { allocateControl, BANDS_PER_THREAD, plane, segments, STOPPED } from './layout.js';
 import { loadGrid, readGrid } from './engine.js';
 import type { LifeBuffers } from './layout.js';
-import type { StepBandArgs } from './band-worker.js';
+import type { StepBandsArgs } from './band-worker.js';
 
 /** The band worker module, `.ts` when loom runs from source (tests), `.js` once built. */
 const BAND_WORKER = new URL(`./band-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
@@ -46,7 +46,7 @@ const BAND_WORKER = new URL(`./band-worker${import.meta.url.endsWith('.ts') ? '.
  * ```
  */
 export interface ParallelLifeEngineOptions {
-  /** Worker threads (and bands), an integer >= 1; default `os.availableParallelism()`, at most the grid's height. */
+  /** Worker threads, an integer >= 1; default `os.availableParallelism()`, at most the grid's height. */
   readonly workers?: number | undefined;
 }
 
@@ -65,10 +65,12 @@ export interface ParallelLifeEngineOptions {
 export class ParallelLifeEngine implements AsyncDisposable {
   /** The two planes; the current generation is plane `generation % 2`. */
   readonly buffers: LifeBuffers;
-  readonly #bands: [number, number][];
+  /** Bands the grid is cut into: `BANDS_PER_THREAD` per thread, at most one per row. */
+  readonly #bands: number;
+  readonly #threads: number;
   readonly #pool: WorkerPool;
-  /** One progress word per band (see `layout.ts`); only bands in a running `step` change them. */
-  readonly #progress: Int32Array;
+  /** The ticket and one count per band (see `layout.ts`); only threads in a running `step` change them. */
+  readonly #control: Int32Array;
   #generation = 0;
   /** True while a `step` runs; steps do not overlap. */
   #stepping = false;
@@ -81,9 +83,10 @@ export class ParallelLifeEngine implements AsyncDisposable {
     const workers = opts?.workers ?? availableParallelism();
     checkInteger('workers', workers, 1);
     this.buffers = loadGrid(grid);
-    this.#bands = bands(grid.height, workers);
-    this.#progress = allocateProgress(this.#bands.length);
-    this.#pool = new WorkerPool({ module: BAND_WORKER, size: this.#bands.length, concurrentTasksPerWorker: 1 });
+    this.#threads = Math.min(workers, grid.height);
+    this.#bands = Math.min(grid.height, this.#threads * BANDS_PER_THREAD);
+    this.#control = allocateControl(this.#bands);
+    this.#pool = new WorkerPool({ module: BAND_WORKER, size: this.#threads, concurrentTasksPerWorker: 1 });
   }
 
   /** Rows of the grid. */
@@ -96,9 +99,9 @@ export class ParallelLifeEngine implements AsyncDisposable {
     return this.buffers.width;
   }
 
-  /** Bands (= threads) the grid is split into. */
+  /** Worker threads that step the grid. */
   get workers(): number {
-    return this.#bands.length;
+    return this.#threads;
   }
 
   /** Generations stepped since construction. */
@@ -129,30 +132,11 @@ export class ParallelLifeEngine implements AsyncDisposable {
     const stop = (): void => this.#stop();
     scope?.signal.addEventListener('abort', stop, { once: true });
     try {
-      // No band runs between steps; seq-cst stores, so the bands started below read the zeros.
-      for (let band = 0; band < this.#progress.length; band++) Atomics.store(this.#progress, band, 0);
-      const count = this.#bands.length;
-      const tasks = this.#bands.map(([y0, y1], band) => {
-        const args: StepBandArgs = [this.buffers, this.#progress, band, (band + count - 1) % count, (band + 1) % count, y0, y1, this.#generation, generations];
-        return this.#pool.run<number>('stepBand', args).catch((error: unknown) => {
-          stop();
-          throw error;
-        });
-      });
-      const outcomes = await Promise.allSettled(tasks);
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure !== undefined) {
-        this.#broken = failure.reason;
-        throw failure.reason;
+      for (const length of segments(generations, this.#bands)) {
+        // Between segments the planes hold one generation: a signal that aborted meanwhile ends the step there.
+        if (scope?.signal.aborted === true) throw scope.signal.reason;
+        await this.#segment(length, scope?.signal);
       }
-      // Every band ran to the end unless stopped; a signal that aborted after the last band finished changes nothing.
-      if (outcomes.some((outcome) => outcome.status === 'fulfilled' && outcome.value !== generations)) {
-        // Only the scope's abort (`stop`) ends a band early when no band failed.
-        const reason: unknown = scope?.signal.reason;
-        this.#broken = reason;
-        throw reason;
-      }
-      this.#generation += generations;
     } finally {
       scope?.signal.removeEventListener('abort', stop);
       scope?.dispose();
@@ -160,13 +144,40 @@ export class ParallelLifeEngine implements AsyncDisposable {
     }
   }
 
-  /** Sets the stop flag in every band's progress word and wakes the bands parked on it. */
+  /** Runs `generations` generations as one round of pool tasks, one per thread; see `step`. */
+  async #segment(generations: number, signal: AbortSignal | undefined): Promise<void> {
+    // No thread runs between segments; seq-cst stores, so the tasks started below read the zeros.
+    for (let word = 0; word < this.#control.length; word++) Atomics.store(this.#control, word, 0);
+    const args: StepBandsArgs = [this.buffers, this.#control, this.#bands, this.#generation, generations];
+    const tasks = Array.from({ length: this.#threads }, () =>
+      this.#pool.run<number>('stepBands', args).catch((error: unknown) => {
+        this.#stop();
+        throw error;
+      }),
+    );
+    const outcomes = await Promise.allSettled(tasks);
+    const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failure !== undefined) {
+      this.#broken = failure.reason;
+      throw failure.reason;
+    }
+    // Every task ran unless stopped; a signal that aborted after the last one finished changes nothing.
+    const completed = outcomes.reduce((sum, outcome) => sum + (outcome.status === 'fulfilled' ? outcome.value : 0), 0);
+    if (completed !== this.#bands * generations) {
+      // Only the step's abort (`#stop`) ends the tasks early when none failed.
+      this.#broken = signal?.reason;
+      throw signal?.reason;
+    }
+    this.#generation += generations;
+  }
+
+  /** Sets the stop flag in every control word and wakes the threads parked on one. */
   #stop(): void {
-    for (let band = 0; band < this.#progress.length; band++) {
-      // An atomic OR, not a store: the band may increment its count at the same moment. The word
-      // changes, so a band about to park on its old value does not, and one parked is notified.
-      Atomics.or(this.#progress, band, PROGRESS_STOPPED);
-      Atomics.notify(this.#progress, band);
+    for (let word = 0; word < this.#control.length; word++) {
+      // An atomic OR, not a store: a thread may count a band or take a ticket at the same moment.
+      // The word changes, so a thread about to park on its old value does not, and one parked is notified.
+      Atomics.or(this.#control, word, STOPPED);
+      Atomics.notify(this.#control, word);
     }
   }
 
