@@ -12,16 +12,19 @@ describe('LifeEngine (single-threaded compact stepping)', () => {
     }
   });
 
-  it('agrees with simulate on random grids of every width modulo 4 and tiny tori', () => {
-    for (let seed = 1; seed <= 60; seed++) {
-      const height = 1 + (seed % 7);
-      const width = 1 + ((seed * 5) % 13);
-      let grid = randomGrid(height, width, { seed });
+  it('agrees with simulate on tiny tori and on widths around every word boundary', () => {
+    const sizes: [number, number][] = [];
+    for (let seed = 1; seed <= 60; seed++) sizes.push([1 + (seed % 7), 1 + ((seed * 5) % 13)]);
+    for (const width of [31, 32, 33, 63, 64, 65, 95, 97]) sizes.push([1 + (width % 5), width], [9, width]);
+    for (const [index, [height, width]] of sizes.entries()) {
+      let grid = randomGrid(height, width, { seed: index + 1 });
       const engine = new LifeEngine(grid);
       for (let g = 0; g < 5; g++) {
         grid = simulate(grid);
         engine.step();
         expect(engine.toGrid().equals(grid)).toBe(true);
+        // Counts set bits: a padding bit left set past the last column would be counted.
+        expect(engine.population()).toBe(grid.population());
       }
     }
   });

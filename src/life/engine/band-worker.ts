@@ -29,7 +29,7 @@
  * of generation `g + 1` (band `g + 1`) needs bands `g`, `g + 1` and `g + 2`, the first three
  * tasks of generation `g`, finished long before.
  *
- * Ordering: the planes are plain (non-atomic) bytes. The ticket and the counts are changed and
+ * Ordering: the planes are plain (non-atomic) words. The ticket and the counts are changed and
  * read with `Atomics` operations, which are sequentially consistent: the plain writes a thread
  * made before counting a band happen before the plain reads of a thread that loaded that count.
  *

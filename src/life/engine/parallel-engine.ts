@@ -1,6 +1,6 @@
 /**
  * `ParallelLifeEngine`: the large-grid engine stepped by worker threads — true parallelism the
- * seed's threads could not have (item 53). The grid's two byte planes live in one
+ * seed's threads could not have (item 53). The grid's two bit planes live in one
  * `SharedArrayBuffer` (see `layout.ts`), cut into several bands per thread; the threads take
  * "step this band one generation" tasks from a shared ticket word, so a faster core takes more
  * of them, and a task waits only for its band and the two next to it (see `band-worker.ts`).
@@ -28,7 +28,7 @@ import { InvalidStateError } from '../../core/errors.js';
 import { checkInteger, checkOptions, checkWaitOptions } from '../../core/validate.js';
 import { WorkerPool } from '../../workers/pool.js';
 import type { Grid } from '../grid.js';
-import { allocateControl, BANDS_PER_THREAD, plane, segments, STOPPED } from './layout.js';
+import { allocateControl, BANDS_PER_THREAD, countAlive, plane, segments, STOPPED } from './layout.js';
 import { loadGrid, readGrid } from './engine.js';
 import type { LifeBuffers } from './layout.js';
 import type { StepBandsArgs } from './band-worker.js';
@@ -188,9 +188,7 @@ export class ParallelLifeEngine implements AsyncDisposable {
 
   /** Living cells in the current generation. */
   population(): number {
-    let count = 0;
-    for (const cell of plane(this.buffers, this.#generation)) count += cell;
-    return count;
+    return countAlive(plane(this.buffers, this.#generation));
   }
 
   /** Ends the worker threads (waiting for a running step). Idempotent. */

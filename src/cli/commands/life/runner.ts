@@ -14,7 +14,7 @@
  */
 
 import { ALIVE, EMPTY } from '../../../life/cell.js';
-import { plane, rowStride } from '../../../life/engine/layout.js';
+import { cellAt, plane } from '../../../life/engine/layout.js';
 import { ParallelLifeEngine } from '../../../life/engine/parallel-engine.js';
 import type { Grid } from '../../../life/grid.js';
 import { connectLifeServer, type LifeClient } from '../../../life/net/client.js';
@@ -122,14 +122,13 @@ export async function openRunner(config: LifeRunConfig, start: Grid, signal: Abo
   };
 }
 
-/** The corner of the engine's current plane, read straight from its bytes. */
+/** The corner of the engine's current plane, read straight from its bits. */
 function engineView(engine: ParallelLifeEngine, rows: number, columns: number): string[] {
   const cells = plane(engine.buffers, engine.generation);
-  const stride = rowStride(engine.width);
   const lines: string[] = [];
   for (let y = 0; y < Math.min(rows, engine.height); y++) {
     let line = '';
-    for (let x = 0; x < Math.min(columns, engine.width); x++) line += cells[y * stride + x] === 1 ? ALIVE : EMPTY;
+    for (let x = 0; x < Math.min(columns, engine.width); x++) line += cellAt(cells, engine.width, y, x) === 1 ? ALIVE : EMPTY;
     lines.push(line);
   }
   return lines;
