@@ -26,6 +26,11 @@ export interface Row {
   readonly extra?: Readonly<Record<string, string>>;
 }
 
+/** A row of `interleaved`, with its samples in round order (round `i` of every case ran back to back). */
+export interface Measured extends Row {
+  readonly samples: readonly number[];
+}
+
 /**
  * Runs `fn` `runs` times (after one warm-up run unless `quick`) and returns the median of what
  * it reports: `fn` returns the measured figure of one run (e.g. ns per op, or ms).
@@ -40,7 +45,7 @@ export async function medianOf(runs: number, fn: () => Promise<number> | number,
 
 /**
  * Measures every case `runs` times in alternating rounds (A B C, A B C, ...) after one warm-up
- * round, and returns each case's median. Alternating spreads the machine's drift (another
+ * round, and returns each case's median and samples. Alternating spreads the machine's drift (another
  * process, a GC of the previous case's garbage, CPU frequency) over all cases instead of
  * letting it land on whichever ran last. `quick`: one round, no warm-up.
  */
@@ -48,7 +53,7 @@ export async function interleaved(
   cases: readonly (readonly [name: string, measure: () => Promise<number> | number])[],
   runs: number,
   quick: boolean,
-): Promise<Row[]> {
+): Promise<Measured[]> {
   const samples = cases.map((): number[] => []);
   const rounds = quick ? 1 : runs + 1;
   for (let round = 0; round < rounds; round++) {
@@ -57,7 +62,7 @@ export async function interleaved(
       if (quick || round > 0) samples[i]?.push(value);
     }
   }
-  return cases.map(([name], i) => ({ name, median: median(samples[i] ?? []) }));
+  return cases.map(([name], i) => ({ name, median: median(samples[i] ?? []), samples: samples[i] ?? [] }));
 }
 
 /** The median of `samples` (mean of the middle two for an even count). */

@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   subprocess: () => import('./subprocess.js'),
   workers: () => import('./workers.js'),
   life: () => import('./life.js'),
+  'life-engine': () => import('./life-engine.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });

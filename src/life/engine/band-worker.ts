@@ -7,13 +7,14 @@
  * never come back to the main thread between generations, and they never meet all at once.
  *
  * Why tickets and not one fixed band per thread (the previous design): a fixed split lasts as
- * long as its slowest thread, and cores are not equal — on this 2-vCPU VM one vCPU is ~1.6x
- * slower than the other for seconds at a time (contention on the host), and laptops mix fast and
- * efficient cores. With tickets a faster thread simply takes more bands: measured here, 1000x1000
- * on 2 threads went from 0.90 to 0.70 ms per generation while one vCPU was slowed, and to
- * 0.59 ms (1.9x one thread) while neither was. Rejected: moving fixed band edges between
- * generations (each pair of neighbours must agree on the edge; tickets need no agreement), and
- * a barrier per generation (every thread stops on the slowest, and pays a futex wake-up each time).
+ * long as its slowest thread, and cores are not equal: on this 2-vCPU VM one vCPU is often
+ * ~1.6x slower than the other for seconds at a time (contention on the host), and laptops mix
+ * fast and efficient cores. With tickets a faster thread simply takes more bands: measured here
+ * with the previous byte planes, 1000x1000 on 2 threads went from 0.90 to 0.70 ms per
+ * generation while one vCPU was slowed, and to 0.59 ms (1.9x one thread) while neither was.
+ * Rejected: moving fixed band edges between generations (each pair of neighbours must agree on
+ * the edge; tickets need no agreement), and a barrier per generation (every thread stops on the
+ * slowest, and pays a futex wake-up each time).
  *
  * When a task is ready: stepping band `b` to generation `g + 1` reads generation `g` of bands
  * `b - 1`, `b` and `b + 1` (the neighbours' edge rows), and overwrites band `b`'s generation
