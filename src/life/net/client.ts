@@ -7,9 +7,10 @@
  * Invariants:
  * - A request is in exactly one connection's `inFlight` map from the moment it is written until
  *   it settles; settling removes it first, so a late answer for a settled request is ignored.
- * - Abort listeners are one per distinct signal, not one per request: 10,000 requests sharing a
- *   generation's signal add one listener, removed when the last of them settles (so no
- *   `MaxListenersExceededWarning`, and `abortListeners(signal) === 0` afterwards).
+ * - Abort listeners are one per distinct signal, not one per request (core's `abort-watch.ts`):
+ *   10,000 requests sharing a generation's signal add one listener, removed when the last of
+ *   them settles (so no `MaxListenersExceededWarning`, and `abortListeners(signal) === 0`
+ *   afterwards).
  * - A connection that fails or is closed by the server rejects its requests in flight with a
  *   {@link LifeConnectionError} and is replaced lazily by the next request.
  *
@@ -20,6 +21,7 @@
  */
 
 import { connect, type Socket } from 'node:net';
+import { linkWatcher, unwatchAbort, type AbortWatcher } from '../../core/abort-watch.js';
 import { Deadline } from '../../core/deadline.js';
 import { rejected } from '../../tasks/sleep.js';
 import { InvalidStateError } from '../../core/errors.js';
@@ -29,7 +31,6 @@ import { isCellState, type CellState } from '../cell.js';
 import type { CellLogic } from '../strategies/types.js';
 import { FrameWriter } from './frame-writer.js';
 import { LineReader, newFrame, parseServerFrame, type Frame } from './protocol.js';
-import { SignalGroups, type SignalLinked } from './signal-groups.js';
 
 /**
  * The connection to the game server failed or was closed while requests were in flight.
@@ -79,21 +80,37 @@ export interface LifeClientOptions {
   readonly connections?: number;
 }
 
-/** One request in flight; also its own node among the requests of its signal (see `SignalGroups`). */
-interface Request extends SignalLinked<Request> {
-  readonly id: number;
-  readonly connection: Connection;
-  readonly resolve: (state: CellState) => void;
-  readonly reject: (reason: unknown) => void;
-  /** The signal watched for this request (the caller's, or a Deadline's); undefined when none. */
-  readonly signal: AbortSignal | undefined;
-  readonly deadline: Deadline | undefined;
+/**
+ * One request in flight. It is also its own watcher of its signal (core's `abort-watch.ts`):
+ * a class, so that 10,000 requests share one `callback` on the prototype instead of a closure
+ * each, and one `abort` listener serves every request of a signal.
+ */
+class PendingRequest implements AbortWatcher {
+  watch: AbortWatcher['watch'] = undefined;
+  prev: AbortWatcher | undefined = undefined;
+  next: AbortWatcher | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly connection: Connection,
+    readonly resolve: (state: CellState) => void,
+    readonly reject: (reason: unknown) => void,
+    /** The signal watched for this request (the caller's, or a Deadline's); undefined when none. */
+    readonly signal: AbortSignal | undefined,
+    readonly deadline: Deadline | undefined,
+    /** The client's abort handler, shared by all its requests. */
+    readonly onAbort: (request: PendingRequest) => void,
+  ) {}
+
+  callback(): void {
+    this.onAbort(this);
+  }
 }
 
 interface Connection {
   readonly socket: Socket;
   /** Requests written on this socket and not yet settled. */
-  readonly inFlight: Map<number, Request>;
+  readonly inFlight: Map<number, PendingRequest>;
   /** Frames waiting for this tick's write; empty when none. */
   readonly outbox: FrameWriter;
 }
@@ -118,17 +135,15 @@ export class LifeClient implements AsyncDisposable {
   #nextId = 1;
   #pending = 0;
   #closed = false;
-  /** Requests with a signal, grouped by it: one abort listener per signal. */
-  readonly #watched = new SignalGroups<Request>((signal, requests) => {
-    for (const request of requests) {
-      this.#settle(request);
-      if (!request.connection.socket.destroyed) {
-        this.#flushSoon(request.connection);
-        request.connection.outbox.cancel(request.id);
-      }
-      request.reject(signal.reason);
+  /** A request's signal aborted: the request rejects with its reason and the server is told to drop it. */
+  readonly #onAbort = (request: PendingRequest): void => {
+    this.#settle(request);
+    if (!request.connection.socket.destroyed) {
+      this.#flushSoon(request.connection);
+      request.connection.outbox.cancel(request.id);
     }
-  });
+    request.reject(request.signal?.reason);
+  };
 
   constructor(opts: LifeClientOptions) {
     checkOptions('options', opts);
@@ -194,21 +209,19 @@ export class LifeClient implements AsyncDisposable {
     const id = this.#nextId++;
     const promise = new Promise<CellState>(captureResolvers);
     // captureResolvers ran synchronously inside the constructor just above and set both.
-    const request: Request = {
+    const request = new PendingRequest(
       id,
       connection,
-      resolve: capturedResolve as (state: CellState) => void,
-      reject: capturedReject as (reason: unknown) => void,
+      capturedResolve as (state: CellState) => void,
+      capturedReject as (reason: unknown) => void,
       signal,
       deadline,
-      group: undefined,
-      prev: undefined,
-      next: undefined,
-    };
+      this.#onAbort,
+    );
     capturedResolve = capturedReject = undefined;
     connection.inFlight.set(id, request);
     this.#pending++;
-    if (signal !== undefined) this.#watched.add(signal, request);
+    if (signal !== undefined) linkWatcher(signal, request);
     this.#flushSoon(connection);
     connection.outbox.request(id, y, x, state, neighbors);
     return promise;
@@ -285,11 +298,11 @@ export class LifeClient implements AsyncDisposable {
   }
 
   /** Removes `request` from every structure that references it. */
-  #settle(request: Request): void {
+  #settle(request: PendingRequest): void {
     request.connection.inFlight.delete(request.id);
     this.#pending--;
     request.deadline?.dispose();
-    this.#watched.delete(request);
+    unwatchAbort(request);
   }
 }
 
