@@ -133,8 +133,12 @@ export class ParallelLifeEngine implements AsyncDisposable {
     scope?.signal.addEventListener('abort', stop, { once: true });
     try {
       for (const length of segments(generations, this.#bands)) {
-        // Between segments the planes hold one generation: a signal that aborted meanwhile ends the step there.
-        if (scope?.signal.aborted === true) throw scope.signal.reason;
+        // A signal that aborted after a segment ends the step before the next one resets the stop
+        // flags; the step was given up, so the engine is broken like after any other give-up.
+        if (scope?.signal.aborted === true) {
+          this.#broken = scope.signal.reason;
+          throw scope.signal.reason;
+        }
         await this.#segment(length, scope?.signal);
       }
     } finally {
