@@ -15,7 +15,7 @@ import { lifeCommand } from '../../src/cli/commands/life.js';
 import { ColumnPrinter } from '../../src/life/column-printer.js';
 import { SimulationError } from '../../src/life/errors.js';
 import { Grid } from '../../src/life/grid.js';
-import { LifeConnectionError } from '../../src/life/net/client.js';
+import { LifeConnectionError } from '../../src/life/net/errors.js';
 import { randomGrid, seedGlider } from '../../src/life/patterns.js';
 import { simulate } from '../../src/life/rules.js';
 import { abortListeners, activeTimers, deferred, settle } from '../helpers.js';

@@ -29,38 +29,9 @@ import { checkInteger, checkOptions, checkWaitOptions, expectation } from '../..
 import type { WaitOptions } from '../../core/deadline.js';
 import { isCellState, type CellState } from '../cell.js';
 import type { CellLogic } from '../strategies/types.js';
+import { LifeConnectionError, RemoteLogicError } from './errors.js';
 import { FrameWriter } from './frame-writer.js';
 import { LineReader, newFrame, parseServerFrame, type Frame } from './protocol.js';
-
-/**
- * The connection to the game server failed or was closed while requests were in flight.
- *
- * @example
- * ```ts
- * import { LifeConnectionError, connectLifeServer } from 'loom/life';
- * const client = connectLifeServer({ port: 1 });
- * await client.decide(0, 0, '*', 2).catch((error: unknown) => {
- *   if (error instanceof LifeConnectionError) console.log(error.message);
- * });
- * ```
- */
-export class LifeConnectionError extends Error {
-  override name = 'LifeConnectionError';
-}
-
-/**
- * The game server answered a request with an error (`E <id> <message>`); `message` is the
- * server's description of its failure.
- *
- * @example
- * ```ts
- * import { RemoteLogicError, SimulationError } from 'loom/life';
- * const isRemote = (error: SimulationError): boolean => error.cause instanceof RemoteLogicError;
- * ```
- */
-export class RemoteLogicError extends Error {
-  override name = 'RemoteLogicError';
-}
 
 /**
  * Options of {@link connectLifeServer}.
