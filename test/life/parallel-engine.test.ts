@@ -43,9 +43,9 @@ describe('ParallelLifeEngine', () => {
   });
 
   it('agrees with simulate when bands are one or two rows tall, over many generations per step', async () => {
-    // Bands of 1 row (no interior: the edge row is the band) and 2 rows (two edges, no interior),
-    // neighbours that are one band on both sides (2 bands), and wider neighbourhoods (5 bands).
-    const cases: [height: number, width: number, workers: number][] = [[3, 8, 3], [5, 7, 4], [2, 5, 2], [10, 13, 5], [9, 4, 2]];
+    // Fewer rows than 8 bands per thread: one-row bands, each read whole by both neighbours; 2
+    // bands, where one band is the neighbour on both sides; 8 bands of 2 rows on one thread.
+    const cases: [height: number, width: number, workers: number][] = [[3, 8, 3], [5, 7, 4], [2, 5, 2], [10, 13, 5], [9, 4, 2], [16, 9, 1]];
     for (const [index, [height, width, workers]] of cases.entries()) {
       let grid = randomGrid(height, width, { seed: 100 + index });
       const parallel = engine(grid, workers);
@@ -74,8 +74,8 @@ describe('ParallelLifeEngine', () => {
     const parallel = engine(randomGrid(64, 64, { seed: 3 }), 2);
     const controller = new AbortController();
     const reason = new Error('stop');
-    // The step has reset the progress words and handed the bands out before abort() runs, so
-    // the bands find the stop flag at their first generation at the latest.
+    // The step has reset the control words and handed its tasks to the pool before abort()
+    // runs, so every thread finds the stop flag at its first ticket at the latest.
     const step = parallel.step(1_000_000, { signal: controller.signal });
     controller.abort(reason);
     await expect(step).rejects.toBe(reason);

@@ -115,8 +115,8 @@ export class ParallelLifeEngine implements AsyncDisposable {
    * @throws InvalidStateError (rejected) while another `step` runs, after `close()`, or after
    *   a step failed; `signal.reason` / `TimeoutError` (`ParallelLifeEngine.step timed out
    *   after N milliseconds`) when given up — the engine is then broken, as on any failure.
-   *   A signal that aborts once every band has finished does not fail the step. `step` settles
-   *   only after every band thread has stopped touching the planes.
+   *   A signal that aborts once every band of every generation is stepped does not fail the
+   *   step. `step` settles only after every thread has stopped touching the planes.
    */
   async step(generations = 1, opts?: WaitOptions): Promise<void> {
     checkInteger('generations', generations, 0);
