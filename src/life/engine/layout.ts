@@ -48,9 +48,14 @@ export function plane(buffers: LifeBuffers, parity: number): Int32Array {
   return new Int32Array(buffers.buffer, (parity & 1) * words * Int32Array.BYTES_PER_ELEMENT, words);
 }
 
+/** Cell `x` of the row that starts at word `row` of `cells` (a plane): 1 alive, 0 empty. */
+export function rowCell(cells: Int32Array, row: number, x: number): number {
+  return ((cells[row + (x >>> 5)] as number) >>> (x & 31)) & 1;
+}
+
 /** Cell `x` of row `y` in `cells` (a plane of a grid `width` wide): 1 alive, 0 empty. */
 export function cellAt(cells: Int32Array, width: number, y: number, x: number): number {
-  return ((cells[y * rowWords(width) + (x >>> 5)] as number) >>> (x & 31)) & 1;
+  return rowCell(cells, y * rowWords(width), x);
 }
 
 /** Living cells in `cells` (a plane): the bits set, padding bits being 0. */

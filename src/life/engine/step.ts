@@ -29,7 +29,7 @@
  * @module
  */
 
-import { rowWords } from './layout.js';
+import { rowCell, rowWords } from './layout.js';
 
 /**
  * Writes rows `[y0, y1)` of the next generation into `dst` from the whole current generation
@@ -88,17 +88,12 @@ export function stepRows(src: Int32Array, dst: Int32Array, height: number, width
   }
 }
 
-/** Cell `x` of the row that starts at word `row`: 1 or 0. */
-function bit(cells: Int32Array, row: number, x: number): number {
-  return ((cells[row + (x >>> 5)] as number) >>> (x & 31)) & 1;
-}
-
 /** Recomputes column `x` of one row with the wrap-around (word offsets of the three rows). */
 function edgeCell(src: Int32Array, dst: Int32Array, width: number, up: number, mid: number, down: number, x: number): void {
   const left = x === 0 ? width - 1 : x - 1;
   const right = x === width - 1 ? 0 : x + 1;
-  const column = (c: number): number => bit(src, up, c) + bit(src, mid, c) + bit(src, down, c);
-  const alive = bit(src, mid, x);
+  const column = (c: number): number => rowCell(src, up, c) + rowCell(src, mid, c) + rowCell(src, down, c);
+  const alive = rowCell(src, mid, x);
   const neighbors = column(left) + column(x) + column(right) - alive;
   const index = mid + (x >>> 5);
   const mask = 1 << (x & 31);
