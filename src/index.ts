@@ -5,7 +5,7 @@
  * list); each layer also has its own subpath (`loom/sync`, `loom/queue`, `loom/tasks`, ...),
  * and importing one layer loads nothing of the others.
  *
- * @module
+ * @module loom
  */
 
 export type { WaitOptions } from './core/deadline.js';

@@ -27,11 +27,13 @@
  * ```
  */
 export class TimeoutError extends Error {
+  /** Always `'TimeoutError'`. */
   override name = 'TimeoutError';
 }
 
 /** A `Future` (or the work behind it) was cancelled before it produced a result. */
 export class CancelledError extends Error {
+  /** Always `'CancelledError'`. */
   override name = 'CancelledError';
 }
 
@@ -41,26 +43,31 @@ export class CancelledError extends Error {
  * `spawn` on a finished task group, `submit` after `shutdown`.
  */
 export class InvalidStateError extends Error {
+  /** Always `'InvalidStateError'`. */
   override name = 'InvalidStateError';
 }
 
 /** `getNowait()` on an empty queue. Like Python's `queue.Empty`. */
 export class QueueEmpty extends Error {
+  /** Always `'QueueEmpty'`. */
   override name = 'QueueEmpty';
 }
 
 /** `putNowait()` on a full queue. Like Python's `queue.Full`. */
 export class QueueFull extends Error {
+  /** Always `'QueueFull'`. */
   override name = 'QueueFull';
 }
 
 /** The queue was closed: no more `put`s, and `get` finds nothing left. Like Python 3.13's `queue.ShutDown`. */
 export class QueueClosed extends Error {
+  /** Always `'QueueClosed'`. */
   override name = 'QueueClosed';
 }
 
 /** A `Barrier` was aborted or reset while parties were waiting. Like Python's `threading.BrokenBarrierError`. */
 export class BrokenBarrierError extends Error {
+  /** Always `'BrokenBarrierError'`. */
   override name = 'BrokenBarrierError';
 }
 
@@ -70,5 +77,6 @@ export class BrokenBarrierError extends Error {
  * they happened. Like Python's `ExceptionGroup` from `asyncio.TaskGroup`.
  */
 export class TaskGroupError extends AggregateError {
+  /** Always `'TaskGroupError'`. */
   override name = 'TaskGroupError';
 }

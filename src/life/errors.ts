@@ -30,6 +30,7 @@
  * ```
  */
 export class SimulationError extends Error {
+  /** Always `'SimulationError'`. */
   override name = 'SimulationError';
   /** Row of the failing cell. */
   readonly y: number;

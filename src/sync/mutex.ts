@@ -139,10 +139,12 @@ export class Mutex implements HandleOwner {
     return runHolding(this.acquire(opts), fn, opts);
   }
 
+  /** @internal Takes back the hold of `handle` (see `lock.ts`). */
   [releaseHandle](handle: LockHandle): void {
     if (this.#holder === handle) this.#handOff();
   }
 
+  /** @internal Lends the mutex out while its holder waits in a `Condition`. */
   [releaseHeld](): LockHandle {
     // Callers (Condition) check `locked` first and throw InvalidStateError otherwise.
     const held = this.#holder as LockHandle;
@@ -150,6 +152,7 @@ export class Mutex implements HandleOwner {
     return held;
   }
 
+  /** @internal Gives the lent-out mutex back to `held` when a `Condition` wait ends. */
   async [reacquire](held: LockHandle): Promise<void> {
     if (this.#holder !== undefined) await this.#waiters.park(undefined, 'Mutex.acquire');
     this.#holder = held;

@@ -150,6 +150,7 @@ export class Semaphore implements HandleOwner {
     return runHolding(this.acquire(opts), fn, opts);
   }
 
+  /** @internal Gives back the permit of a released `Lock`. */
   [releaseHandle](): void {
     this.release();
   }

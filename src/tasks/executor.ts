@@ -103,6 +103,8 @@ export class Executor implements ExecutorLike<(...args: never[]) => unknown> {
    *   `shutdown()` was called, as Python raises `RuntimeError`; TypeError when `fn` is not a function.
    * @example
    * ```ts
+   * import { Executor } from 'loom';
+   * await using executor = new Executor({ maxWorkers: 4 });
    * const future = executor.submit(Math.pow, 2, 8);
    * console.log(await future.result()); // 256
    * ```
@@ -134,6 +136,8 @@ export class Executor implements ExecutorLike<(...args: never[]) => unknown> {
    * @throws InvalidStateError after shutdown; TypeError for bad arguments (at the call).
    * @example
    * ```ts
+   * import { Executor } from 'loom';
+   * await using executor = new Executor({ maxWorkers: 4 });
    * for await (const square of executor.map(async (n: number) => n * n, [1, 2, 3], { timeout: 5000 })) {
    *   console.log(square);
    * }
@@ -168,6 +172,8 @@ export class Executor implements ExecutorLike<(...args: never[]) => unknown> {
    *
    * @example
    * ```ts
+   * import { Executor } from 'loom';
+   * const executor = new Executor({ maxWorkers: 4 });
    * await executor.shutdown({ cancelFutures: true });
    * ```
    */

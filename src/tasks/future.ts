@@ -109,6 +109,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import type { Future } from 'loom';
+   * declare const future: Future<number>;
    * const value = await future.result({ timeout: 1000 });
    * ```
    */
@@ -125,6 +127,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import type { Future } from 'loom';
+   * declare const future: Future<number>;
    * const error = await future.exception();
    * if (error !== undefined) console.error('task failed', error);
    * ```
@@ -141,6 +145,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import { Future } from 'loom';
+   * const future = new Future<number>();
    * if (future.cancel()) console.log('it will never run');
    * ```
    */
@@ -175,6 +181,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import type { Future } from 'loom';
+   * declare const future: Future<number>;
    * future.addDoneCallback((f) => {
    *   if (!f.cancelled()) void f.exception().then((error) => error && console.error(error));
    * });
@@ -190,6 +198,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import type { Future } from 'loom';
+   * declare const future: Future<number>;
    * const value = await future;
    * ```
    */
@@ -208,6 +218,9 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import { Future } from 'loom';
+   * const future = new Future<number>();
+   * declare function compute(): number;
    * if (future.setRunningOrNotifyCancel()) future.setResult(compute());
    * ```
    */
@@ -227,6 +240,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import { Future } from 'loom';
+   * const future = new Future<number>();
    * future.setResult(42);
    * ```
    */
@@ -243,6 +258,8 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
+   * import { Future } from 'loom';
+   * const future = new Future<number>();
    * future.setException(new Error('boom'));
    * ```
    */

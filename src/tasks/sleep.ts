@@ -57,7 +57,7 @@ export function checkMilliseconds(name: string, value: unknown): asserts value i
  * const controller = new AbortController();
  * setTimeout(() => controller.abort(new Error('shutting down')), 10);
  * await sleep(1000, { signal: controller.signal }).catch((error: unknown) => {
- *   console.log((error).message); // shutting down
+ *   console.log((error as Error).message); // shutting down
  * });
  * ```
  */

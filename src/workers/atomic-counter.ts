@@ -89,6 +89,8 @@ export class AtomicCounter {
    *
    * @example
    * ```ts
+   * import { AtomicCounter } from 'loom/workers';
+   * const counter = new AtomicCounter();
    * const seen = counter.compareExchange(0, 1);
    * if (seen === 0) console.log('we were first');
    * ```

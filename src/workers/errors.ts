@@ -13,7 +13,8 @@
  *
  * @example
  * ```ts
- * import { WorkerError } from 'loom/workers';
+ * import { WorkerError, type WorkerPool } from 'loom/workers';
+ * declare const pool: WorkerPool;
  * try {
  *   await pool.run('mayCrash');
  * } catch (error) {
@@ -22,6 +23,7 @@
  * ```
  */
 export class WorkerError extends Error {
+  /** Always `'WorkerError'`. */
   override name = 'WorkerError';
   /** The thread's exit code when it exited by itself (`process.exit(code)` or a crash), else `undefined`. */
   readonly exitCode: number | undefined;

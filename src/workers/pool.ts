@@ -101,6 +101,8 @@ export class WorkerPool implements ExecutorLike<string> {
    *
    * @example
    * ```ts
+   * import type { WorkerPool } from 'loom/workers';
+   * declare const pool: WorkerPool;
    * const factors = await pool.run('factorize', [2139079], { timeout: 5000 });
    * ```
    */
@@ -123,6 +125,8 @@ export class WorkerPool implements ExecutorLike<string> {
    *
    * @example
    * ```ts
+   * import type { WorkerPool } from 'loom/workers';
+   * declare const pool: WorkerPool;
    * const future = pool.submit('factorize', [2139079]);
    * console.log(await future);
    * ```
@@ -171,6 +175,8 @@ export class WorkerPool implements ExecutorLike<string> {
    *
    * @example
    * ```ts
+   * import type { WorkerPool } from 'loom/workers';
+   * declare const pool: WorkerPool;
    * const squares = await pool.map<number>('square', [1, 2, 3, 4]);
    * ```
    */
@@ -189,6 +195,8 @@ export class WorkerPool implements ExecutorLike<string> {
    *
    * @example
    * ```ts
+   * import type { WorkerPool } from 'loom/workers';
+   * declare const pool: WorkerPool;
    * await pool.shutdown({ timeout: 10_000 });
    * ```
    */
@@ -214,6 +222,8 @@ export class WorkerPool implements ExecutorLike<string> {
    *
    * @example
    * ```ts
+   * import type { WorkerPool } from 'loom/workers';
+   * declare const pool: WorkerPool;
    * await pool.terminate();
    * ```
    */

@@ -129,6 +129,8 @@ export class SharedBarrier {
    *
    * @example
    * ```ts
+   * import { SharedBarrier } from 'loom/workers';
+   * const barrier = new SharedBarrier(1);
    * const index = await barrier.wait({ timeout: 5000 });
    * ```
    */
@@ -160,6 +162,8 @@ export class SharedBarrier {
    *
    * @example
    * ```ts
+   * import { SharedBarrier, type SharedBarrierHandle } from 'loom/workers';
+   * declare const handle: SharedBarrierHandle; // posted by the main thread
    * SharedBarrier.from(handle).waitSync({ timeout: 5000 });
    * ```
    */
@@ -186,6 +190,8 @@ export class SharedBarrier {
    *
    * @example
    * ```ts
+   * import type { SharedBarrier } from 'loom/workers';
+   * declare const barrier: SharedBarrier;
    * barrier.abort(); // a party failed; nobody should wait for it
    * ```
    */
@@ -208,6 +214,8 @@ export class SharedBarrier {
    *
    * @example
    * ```ts
+   * import type { SharedBarrier } from 'loom/workers';
+   * declare const barrier: SharedBarrier;
    * barrier.reset();
    * ```
    */

@@ -53,7 +53,8 @@ export type SharedMutexHandle = SharedHandle<'SharedMutex'>;
  *
  * @example
  * ```ts
- * import { SharedMutex, WorkerPool } from 'loom/workers';
+ * import { SharedMutex, type WorkerPool } from 'loom/workers';
+ * declare const pool: WorkerPool; // its task module exports `increment(handle)`
  * const mutex = new SharedMutex();
  * // in the task module: `using _lock = SharedMutex.from(handle).acquireSync();`
  * await pool.run('increment', [mutex.handle]);
@@ -80,6 +81,8 @@ export class SharedMutex implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedMutex, type SharedMutexHandle } from 'loom/workers';
+   * declare const handle: SharedMutexHandle; // posted by the main thread
    * const mutex = SharedMutex.from(handle);
    * ```
    */
@@ -102,6 +105,9 @@ export class SharedMutex implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedMutex } from 'loom/workers';
+   * declare function work(): void;
+   * const mutex = new SharedMutex();
    * const lock = mutex.tryAcquire();
    * if (lock) try { work(); } finally { lock.release(); }
    * ```
@@ -120,6 +126,8 @@ export class SharedMutex implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedMutex } from 'loom/workers';
+   * const mutex = new SharedMutex();
    * using _lock = await mutex.acquire({ timeout: 1000 });
    * ```
    */
@@ -156,6 +164,8 @@ export class SharedMutex implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedMutex, type SharedMutexHandle } from 'loom/workers';
+   * declare const handle: SharedMutexHandle; // posted by the main thread
    * using _lock = SharedMutex.from(handle).acquireSync({ timeout: 5000 });
    * ```
    */
@@ -181,6 +191,9 @@ export class SharedMutex implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedMutex } from 'loom/workers';
+   * const mutex = new SharedMutex();
+   * const view = new Int32Array(new SharedArrayBuffer(4));
    * const total = await mutex.runExclusive(() => view[0]! + 1, { timeout: 1000 });
    * ```
    */

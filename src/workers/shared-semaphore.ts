@@ -41,6 +41,7 @@ export type SharedSemaphoreHandle = SharedHandle<'SharedSemaphore'>;
  * @example
  * ```ts
  * import { SharedSemaphore } from 'loom/workers';
+ * declare function fetchSomething(): Promise<void>;
  * const slots = new SharedSemaphore(2); // post slots.handle to the workers
  * await slots.runExclusive(async () => fetchSomething(), { timeout: 5000 });
  * ```
@@ -93,6 +94,9 @@ export class SharedSemaphore implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedSemaphore } from 'loom/workers';
+   * const slots = new SharedSemaphore(2);
+   * const signal = AbortSignal.timeout(1000);
    * using _permit = await slots.acquire({ signal });
    * ```
    */
@@ -122,6 +126,8 @@ export class SharedSemaphore implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedSemaphore, type SharedSemaphoreHandle } from 'loom/workers';
+   * declare const handle: SharedSemaphoreHandle; // posted by the main thread
    * using _permit = SharedSemaphore.from(handle).acquireSync({ timeout: 5000 });
    * ```
    */
@@ -149,6 +155,9 @@ export class SharedSemaphore implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedSemaphore } from 'loom/workers';
+   * declare function work(): void;
+   * const slots = new SharedSemaphore(2);
    * await slots.runExclusive(() => work(), { timeout: 1000 });
    * ```
    */
@@ -169,6 +178,8 @@ export class SharedSemaphore implements HandleOwner {
    *
    * @example
    * ```ts
+   * import { SharedSemaphore } from 'loom/workers';
+   * const ready = new SharedSemaphore(0); // its handle was posted to a worker
    * ready.release(); // a worker parked in ready.acquireSync() goes on
    * ```
    */

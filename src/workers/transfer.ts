@@ -16,8 +16,11 @@ const TRANSFER: unique symbol = Symbol.for('loom.workers.transfer') as typeof TR
 
 /** A value to post together with the objects to transfer rather than copy. */
 export interface Transfer<T> {
+  /** The brand that tells the pool to unwrap this value. */
   readonly [TRANSFER]: true;
+  /** What the caller receives. */
   readonly value: T;
+  /** The objects inside `value` to transfer rather than copy (`ArrayBuffer`s, ports). */
   readonly transferList: readonly TransferListItem[];
 }
 

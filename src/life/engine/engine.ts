@@ -52,7 +52,7 @@ export function readGrid(buffers: LifeBuffers, parity: number): Grid {
  * ```
  */
 export class LifeEngine {
-  /** The two planes; the current generation is plane `generation % 2`. */
+  /** @internal The two planes; the current generation is plane `generation % 2`. */
   readonly buffers: LifeBuffers;
   #generation = 0;
 

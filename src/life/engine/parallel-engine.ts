@@ -63,7 +63,7 @@ export interface ParallelLifeEngineOptions {
  * ```
  */
 export class ParallelLifeEngine implements AsyncDisposable {
-  /** The two planes; the current generation is plane `generation % 2`. */
+  /** @internal The two planes; the current generation is plane `generation % 2`. */
   readonly buffers: LifeBuffers;
   /** Bands the grid is cut into: `BANDS_PER_THREAD` per thread, at most one per row. */
   readonly #bands: number;
@@ -201,6 +201,7 @@ export class ParallelLifeEngine implements AsyncDisposable {
     await this.#pool.shutdown();
   }
 
+  /** Same as {@link close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

@@ -210,6 +210,7 @@ export class LifeClient implements AsyncDisposable {
     await Promise.all(closing);
   }
 
+  /** Same as {@link close}, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

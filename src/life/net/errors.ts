@@ -18,6 +18,7 @@
  * ```
  */
 export class LifeConnectionError extends Error {
+  /** Always `'LifeConnectionError'`. */
   override name = 'LifeConnectionError';
 }
 
@@ -32,5 +33,6 @@ export class LifeConnectionError extends Error {
  * ```
  */
 export class RemoteLogicError extends Error {
+  /** Always `'RemoteLogicError'`. */
   override name = 'RemoteLogicError';
 }

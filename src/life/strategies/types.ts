@@ -62,9 +62,9 @@ export type NeighborCounter = (y: number, x: number, get: CellGetter, ctx: CellC
  *
  * @example
  * ```ts
- * import { Grid, simulatePool, withLatency, type SimulateOptions } from 'loom/life';
- * const opts: SimulateOptions = { gameLogic: withLatency(100), concurrency: 1000 };
- * await simulatePool(new Grid(10, 10), opts);
+ * import { Grid, delayedGameLogic, simulateAsync, type SimulateOptions } from 'loom/life';
+ * const opts: SimulateOptions = { gameLogic: delayedGameLogic(100), timeout: 5000 };
+ * await simulateAsync(new Grid(10, 10), opts);
  * ```
  */
 export interface SimulateOptions {

@@ -32,7 +32,9 @@ export interface Parts {
  * ```
  */
 export interface Outputs<E extends Encoding = 'utf8'> {
+  /** Everything the child wrote to stdout; empty when stdout was not piped. */
   readonly stdout: Output<E>;
+  /** Everything the child wrote to stderr; empty when stderr was not piped. */
   readonly stderr: Output<E>;
 }
 

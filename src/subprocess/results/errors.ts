@@ -36,6 +36,7 @@ export type OutputValue = string | Buffer;
  * ```
  */
 export class SubprocessError extends Error {
+  /** Always `'SubprocessError'`. */
   override name = 'SubprocessError';
   /** The command, as given. */
   readonly argv: readonly string[];
@@ -61,6 +62,7 @@ export class SubprocessError extends Error {
  * ```
  */
 export class CalledProcessError extends Error {
+  /** Always `'CalledProcessError'`. */
   override name = 'CalledProcessError';
   /** The command, as given. */
   readonly argv: readonly string[];
@@ -101,6 +103,7 @@ export class CalledProcessError extends Error {
  * ```
  */
 export class TimeoutExpired extends TimeoutError {
+  /** Always `'TimeoutExpired'`. */
   override name = 'TimeoutExpired';
   /** The command, as given. */
   readonly argv: readonly string[];

@@ -26,7 +26,16 @@ import { describeValue } from '../../core/validate.js';
  * await run(['wc', '-c'], { input: { file: '/etc/hostname' } });
  * ```
  */
-export type Input = string | Uint8Array | Readable | AsyncIterable<string | Uint8Array> | Iterable<Uint8Array> | { readonly file: string | URL };
+export type Input =
+  | string
+  | Uint8Array
+  | Readable
+  | AsyncIterable<string | Uint8Array>
+  | Iterable<Uint8Array>
+  | {
+      /** The file whose contents are streamed to the child's stdin. */
+      readonly file: string | URL;
+    };
 
 /** True for the errors a write to a child that stopped reading produces. */
 export function isBrokenPipe(error: unknown): boolean {
