@@ -63,9 +63,10 @@ beforeAll(() => {
 
 afterAll(() => {
   project?.remove();
-  const checked = pageBlocks.length - runnable.length;
+  const count = (mode: Block['mode']): number => pageBlocks.filter((block) => block.mode === mode).length;
   console.log(
-    `doc examples: ${runnable.length} executed, ${checked} type-checked only in ${pages().length} pages; ` +
+    `doc examples in ${pages().length} pages: ${count('run')} type-checked and executed, ` +
+      `${count('check')} type-checked only (no-run), ${count('module')} companion modules; ` +
       `${tsdoc.length} TSDoc @example blocks type-checked`,
   );
 });
