@@ -1,12 +1,13 @@
 /**
  * Builds the examples into a throwaway project outside the repository, where `'loom'` and
  * `'loom/<layer>'` resolve to the built package through its `exports` map (a `node_modules/loom`
- * link to the repository root, as `npm link` makes), never to `src/`. Every block is one module
+ * link to the repository root, as `npm link` makes), never to `src/`; `@types/node` and the
+ * package's peer dependencies are linked from the repository's `node_modules`. Every block is one module
  * file; all of them are type-checked as one TypeScript program, so the cost of loading the
  * package's declarations and `@types/node` is paid once.
  */
 
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -55,9 +56,16 @@ function pageFolder(source: string): string {
  */
 export function buildProject(packageRoot: string, blocks: readonly Block[]): BuiltProject {
   const root = mkdtempSync(join(tmpdir(), 'loom-doc-examples-'));
-  mkdirSync(join(root, 'node_modules', '@types'), { recursive: true });
+  mkdirSync(join(root, 'node_modules'));
   symlinkSync(packageRoot, join(root, 'node_modules', 'loom'), 'dir');
-  symlinkSync(join(packageRoot, 'node_modules', '@types', 'node'), join(root, 'node_modules', '@types', 'node'), 'dir');
+  // `@types/node`, and each peer dependency (`bullmq` for `loom/bullmq`), as a user of that layer installs it.
+  const { peerDependencies = {} } = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string> };
+  for (const name of ['@types/node', ...Object.keys(peerDependencies)]) {
+    const installed = join(packageRoot, 'node_modules', name);
+    if (!existsSync(installed)) continue;
+    mkdirSync(join(root, 'node_modules', name, '..'), { recursive: true });
+    symlinkSync(installed, join(root, 'node_modules', name), 'dir');
+  }
   writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'loom-doc-examples', private: true, type: 'module' }));
 
   const placed: PlacedBlock[] = [];
