@@ -39,6 +39,8 @@ interface Packed {
 
 interface Ran {
   code: number;
+  stdout: string;
+  /** stdout and stderr, for messages. */
   output: string;
 }
 
@@ -51,17 +53,18 @@ function exec(command: string, args: readonly string[], cwd: string, env: NodeJS
       { cwd, env: { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false', ...env }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-        resolve({ code, output: `${stdout}${stderr}` });
+        resolve({ code, stdout, output: `${stdout}${stderr}` });
       },
     );
     child.stdin?.end();
   });
 }
 
+/** Runs a command that must succeed and returns its stdout (npm writes notices and warnings to stderr). */
 async function ok(command: string, args: readonly string[], cwd: string): Promise<string> {
   const ran = await exec(command, args, cwd);
   if (ran.code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${ran.code}:\n${ran.output}`);
-  return ran.output;
+  return ran.stdout;
 }
 
 let work: string;
