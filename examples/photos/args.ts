@@ -54,7 +54,7 @@ interface NumberOption {
 }
 
 const NUMBERS: ReadonlyMap<string, NumberOption> = new Map([
-  ['--count', { key: 'count', min: 1, max: 10_000, help: 'photos to process (default 32; quick 6)' }],
+  ['--count', { key: 'count', min: 1, max: 10_000, help: 'photos to process (default 24; quick 6)' }],
   ['--latency', { key: 'latency', min: 0, max: 60_000, help: 'ms the server waits before each answer (default 20; quick 2)' }],
   ['--threads', { key: 'threads', min: 1, max: 256, help: 'threads making thumbnails (default: the cores; quick at most 2)' }],
   ['--download-workers', { key: 'download', min: 1, max: 1000, help: 'downloads at once (default 3)' }],
@@ -113,7 +113,7 @@ export function parsePhotosArgs(argv: readonly string[], cores: number): PhotosO
   const threads = given.get('threads') ?? (quick ? Math.min(cores, 2) : cores);
   return {
     quick,
-    count: given.get('count') ?? (quick ? 6 : 32),
+    count: given.get('count') ?? (quick ? 6 : 24),
     latency: given.get('latency') ?? (quick ? 2 : 20),
     threads,
     workers: { download: given.get('download') ?? 3, resize: given.get('resize') ?? threads, upload: given.get('upload') ?? 5 },

@@ -28,7 +28,7 @@ describe('parsePhotosArgs', () => {
   it('has defaults for a full run, threads taken from the cores', () => {
     expect(parsed([], 4)).toEqual({
       quick: false,
-      count: 32,
+      count: 24,
       latency: 20,
       threads: 4,
       workers: { download: 3, resize: 4, upload: 5 },
