@@ -13,7 +13,8 @@
  *
  * On a terminal a progress line (photos done, rate, ETA) is redrawn from `onProgress`; when
  * stdout is not a terminal nothing of the kind is written. The exit status is 0 when the checks
- * pass, 1 when they do not (or the run failed), 2 for a bad command line, 130 on Ctrl-C.
+ * pass, 1 when they do not (or the run failed), 2 for a bad command line, 130 on Ctrl-C (143 on
+ * SIGTERM), once the server and the threads are closed.
  *
  * Not a `loom demo` item, and nothing the CLI loads imports it: jimp is a devDependency.
  *
@@ -153,16 +154,25 @@ if (process.argv[1] !== undefined && pathToFileURL(process.argv[1]).href === imp
   const controller = new AbortController();
   // Each stage call watches this signal through fetch and the pool: many listeners at once, not a leak.
   setMaxListeners(0, controller.signal);
-  const stop = (): void => controller.abort(new Error('Interrupted'));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  /** 128 + the signal's number, as shells report a death by signal. */
+  let interrupted = 0;
+  const onSigint = (): void => {
+    interrupted = 130;
+    controller.abort(new Error('Interrupted'));
+  };
+  const onSigterm = (): void => {
+    interrupted = 143;
+    controller.abort(new Error('Terminated'));
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
   try {
     process.exitCode = await main(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line), progress: process.stdout, signal: controller.signal });
   } catch (error) {
-    console.error(controller.signal.aborted ? 'Interrupted' : error);
-    process.exitCode = controller.signal.aborted ? 130 : 1;
+    console.error(interrupted !== 0 ? (controller.signal.reason as Error).message : error);
+    process.exitCode = interrupted !== 0 ? interrupted : 1;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
 }
