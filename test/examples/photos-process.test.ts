@@ -52,7 +52,7 @@ describe('node dist/examples/photos.js', { timeout: 90_000 }, () => {
     const { code, stdout, stderr } = await photos(['--count', 'many']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr.split('\n')[0]).toBe('Expected `--count` to be an integer from 1 to 10000, got `"many"` (string)');
+    expect(stderr.split('\n')[0]).toBe('Expected `--count` to be an integer from 1 to 1000, got `"many"` (string)');
     expect(stderr).toContain('Usage: npm run photos');
   });
 
