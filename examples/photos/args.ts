@@ -2,10 +2,11 @@
  * The photo pipeline's command line, `npm run photos -- [options]`. argv is outside input, so
  * it is bounded before it is read (STYLE 21): at most {@link MAX_ARGS} arguments of at most
  * {@link MAX_ARG_LENGTH} characters each, every number a run of at most 10 decimal digits
- * checked against its range, each option at most once, nothing unknown. The photo count is
- * capped at 1000 because every photo stays in the server's memory (~230 KB each at 1024x768). Parsing is one pass,
+ * checked against its range, each option at most once, nothing unknown. Parsing is one pass,
  * linear in the arguments; every mistake is a {@link UsageError} whose message names the
- * option and the value in the house template (STYLE 13), and nothing else is thrown.
+ * option and the value in the house template (STYLE 13), and nothing else is thrown. The photo
+ * count is capped at 1000 because every photo stays in the server's memory (~230 KB each at
+ * 1024x768).
  *
  * @module
  */
