@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   life: () => import('./life.js'),
   'life-engine': () => import('./life-engine.js'),
   photos: () => import('./photos.js'),
+  pipeline: () => import('./pipeline.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });

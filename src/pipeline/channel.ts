@@ -32,8 +32,12 @@ interface Putter<T> {
   readonly resolve: (accepted: boolean) => void;
 }
 
-/** A FIFO of parked parties, as an array with a moving head (amortised O(1), no node per wait). */
-class Line<W> {
+/**
+ * A FIFO of parked parties, as an array with a moving head (amortised O(1), no node per wait).
+ * The consumed prefix is cut off when the line empties, or once it is over half the array: a
+ * line that never empties (four workers always parked on a slow consumer) must not grow.
+ */
+export class Line<W> {
   #items: (W | undefined)[] = [];
   #head = 0;
 
@@ -52,6 +56,9 @@ class Line<W> {
     if (this.#head === this.#items.length) {
       this.#items.length = 0;
       this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
     }
     return waiter;
   }
@@ -68,7 +75,7 @@ export class Channel<T> {
   #peak = 0;
   readonly #takers = new Line<(item: T | typeof DONE) => void>();
   readonly #putters = new Line<Putter<T>>();
-  /** Set while the source pump waits for room (see {@link room}). */
+  /** Set while the source pump waits for room (see {@link onRoom}). */
   #roomWaiter: (() => void) | undefined;
   #closed = false;
   #aborted = false;
@@ -99,15 +106,13 @@ export class Channel<T> {
   }
 
   /**
-   * `undefined` when a put now would be accepted at once (or the channel is aborted); else a
-   * promise that resolves once it would be. For the single putter that must not pull an item
-   * before it has somewhere to go.
+   * Calls `wake` once, synchronously, as soon as a put would be accepted at once (a take frees
+   * a slot, a taker parks) or the channel is aborted. For the single putter that must not pull
+   * an item before it has somewhere to go; a sync source refills the slot inside the very take
+   * that freed it, as a parked putter's item would be.
    */
-  room(): Promise<void> | undefined {
-    if (this.hasRoom()) return undefined;
-    return new Promise<void>((resolve) => {
-      this.#roomWaiter = resolve;
-    });
+  onRoom(wake: () => void): void {
+    this.#roomWaiter = wake;
   }
 
   /**

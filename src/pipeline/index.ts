@@ -37,7 +37,7 @@
  *   while running and once when the run has settled (the last figures).
  * - **Stats cost.** Counting is a field increment; time is sampled so that a trivial stage
  *   does not pay a clock read per call: every call is timed while calls take over 20 µs, and
- *   one in 32 (its figures counted 32 times) while they are faster. Latency percentiles come
+ *   one in 256 (its figures counted 256 times) while they are faster. Latency percentiles come
  *   from a fixed ring of the last 1,024 timed calls (see `stats.ts`).
  *
  * Nothing here loads `worker_threads` or `child_process`; a stage reaches threads or

@@ -37,6 +37,8 @@ export function idleStats(specs: readonly StageSpec[]): PipelineStats {
 export class Run implements RunScope {
   /** Resolves once every worker and the pump have returned; never rejects. */
   readonly settled: Promise<void>;
+  /** The run's one signal, which every call receives (a field: the getters behind it cost a brand check per item). */
+  readonly signal: AbortSignal;
   /** Mirrors `signal.aborted` as a field: the workers read it once per item. */
   stopped = false;
   /** True once a failure was recorded; `error` is then the first one (a StageError, the source's error, an `onProgress` throw). */
@@ -68,6 +70,7 @@ export class Run implements RunScope {
     const timeout = Math.min(opts?.timeout ?? Infinity, runOpts?.timeout ?? Infinity);
     this.#scope = new Deadline({ signal: opts?.signal, timeout }, 'Pipeline');
     const { signal } = this.#scope;
+    this.signal = signal;
     // Every call may hand this one signal to an API that listens on it (fetch, a child process).
     setMaxListeners(0, signal);
     const extra = runOpts?.signal;
@@ -101,10 +104,6 @@ export class Run implements RunScope {
     this.#exited(); // the constructor's own count: the run may settle only once everything was started
   }
 
-  /** The run's one signal, which every call receives. */
-  get signal(): AbortSignal {
-    return this.#scope.signal;
-  }
 
   /**
    * Records the first failure and tears the run down. Later failures, and any after a

@@ -3,7 +3,8 @@
  * only once that buffer has room, so nothing is pulled that has nowhere to go (the memory
  * bound's "+ 1" is the one item between a pull and its put).
  *
- * - A sync iterable is pulled synchronously while there is room (no tick per item).
+ * - A sync iterable is pulled synchronously while there is room, and then inside each take
+ *   that frees a slot (no tick per item, and the buffer never waits for the pump).
  * - An async iterable's `next()` is awaited; one pull at a time, never concurrently.
  * - A loom `Queue` (or `LifoQueue`, `PriorityQueue`) is read with `get`, the run's signal
  *   passed, so a teardown ends a wait on an open, empty queue at once; `close()` on the queue
@@ -22,7 +23,6 @@
 
 import { QueueClosed } from '../core/errors.js';
 import { BaseQueue } from '../queue/base-queue.js';
-import { isThenable } from './call.js';
 import type { Channel } from './channel.js';
 import type { RunScope } from './spec.js';
 
@@ -41,8 +41,8 @@ export async function pump(scope: RunScope, source: Source<unknown>, input: Chan
   try {
     if (source instanceof BaseQueue) await fromQueue(scope, source as BaseQueue<unknown>, input);
     else if (typeof (source as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-      await fromIterator(scope, (source as AsyncIterable<unknown>)[Symbol.asyncIterator](), input);
-    } else await fromIterator(scope, (source as Iterable<unknown>)[Symbol.iterator](), input);
+      await fromAsyncIterator(scope, (source as AsyncIterable<unknown>)[Symbol.asyncIterator](), input);
+    } else await fromSyncIterator(scope, (source as Iterable<unknown>)[Symbol.iterator](), input);
   } catch (error) {
     scope.fail(error);
   } finally {
@@ -50,13 +50,54 @@ export async function pump(scope: RunScope, source: Source<unknown>, input: Chan
   }
 }
 
-async function fromIterator(scope: RunScope, iterator: Iterator<unknown> | AsyncIterator<unknown>, input: Channel<unknown>): Promise<void> {
+/** Resolves once `input` has room (at once when it has). */
+function room(input: Channel<unknown>): Promise<void> | undefined {
+  if (input.hasRoom()) return undefined;
+  return new Promise<void>((resolve) => input.onRoom(resolve));
+}
+
+/**
+ * A sync source is pulled inside the take that frees a slot (the channel's `onRoom` hook), so
+ * the first stage's buffer stays full without a tick per item; resolves when the source ended
+ * or was closed after a teardown, rejects with its error.
+ */
+function fromSyncIterator(scope: RunScope, iterator: Iterator<unknown>, input: Channel<unknown>): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const refill = (): void => {
+      try {
+        while (!scope.stopped) {
+          if (!input.hasRoom()) {
+            input.onRoom(refill);
+            return;
+          }
+          const result = iterator.next(); // a throw here is the source's failure: not closed again
+          if (result.done === true) {
+            resolve();
+            return;
+          }
+          void input.put(result.value); // accepted at once: there was room, and nothing else puts here
+        }
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      try {
+        iterator.return?.();
+        resolve();
+      } catch (error) {
+        reject(error);
+      }
+    };
+    refill();
+  });
+}
+
+async function fromAsyncIterator(scope: RunScope, iterator: AsyncIterator<unknown>, input: Channel<unknown>): Promise<void> {
   for (;;) {
-    const room = input.room();
-    if (room !== undefined) await room;
+    const wait = room(input);
+    if (wait !== undefined) await wait;
     if (scope.stopped) break;
-    let result = iterator.next(); // a throw here (or a rejection below) is the source's failure: not closed again
-    if (isThenable(result)) result = await result;
+    const result = await iterator.next(); // a rejection here is the source's failure: not closed again
     if (result.done === true) return;
     if (scope.stopped) break;
     void input.put(result.value); // accepted at once: there was room, and nothing else puts here
@@ -67,8 +108,8 @@ async function fromIterator(scope: RunScope, iterator: Iterator<unknown> | Async
 async function fromQueue(scope: RunScope, queue: BaseQueue<unknown>, input: Channel<unknown>): Promise<void> {
   const opts = { signal: scope.signal };
   for (;;) {
-    const room = input.room();
-    if (room !== undefined) await room;
+    const wait = room(input);
+    if (wait !== undefined) await wait;
     if (scope.stopped) return;
     let item: unknown;
     if (queue.size > 0) item = queue.getNowait();

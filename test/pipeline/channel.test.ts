@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { Channel, DONE, EMPTY } from '../../src/pipeline/channel.js';
+import { Channel, DONE, EMPTY, Line } from '../../src/pipeline/channel.js';
 import { Turns } from '../../src/pipeline/turns.js';
 
 describe('Channel', () => {
@@ -25,28 +25,31 @@ describe('Channel', () => {
 
   it('at capacity 0 hands each item straight to a taker, and a putter waits for one', async () => {
     const channel = new Channel<string>(0);
-    expect(channel.room()).toBeInstanceOf(Promise);
+    expect(channel.hasRoom()).toBe(false);
     const put = channel.put('a');
     expect(channel.size).toBe(0);
     expect(channel.tryTake()).toBe('a');
     expect(await put).toBe(true);
     const taken = channel.take();
-    expect(channel.room()).toBeUndefined();
+    expect(channel.hasRoom()).toBe(true);
     expect(channel.put('b')).toBe(true);
     expect(await taken).toBe('b');
     expect(channel.peak).toBe(0);
   });
 
-  it('room() waits until a take frees a slot or a taker parks', async () => {
+  it('onRoom() calls back synchronously once a take frees a slot or a taker parks', () => {
     const channel = new Channel<number>(1);
     void channel.put(1);
-    let roomy = false;
-    void channel.room()?.then(() => (roomy = true));
-    await Promise.resolve();
-    expect(roomy).toBe(false);
-    channel.tryTake();
-    await Promise.resolve();
-    expect(roomy).toBe(true);
+    let woken = 0;
+    channel.onRoom(() => woken++);
+    expect(woken).toBe(0);
+    expect(channel.tryTake()).toBe(1);
+    expect(woken).toBe(1);
+    channel.tryTake(); // nothing more: the callback was one-shot
+    const rendezvous = new Channel<number>(0);
+    rendezvous.onRoom(() => woken++);
+    void rendezvous.take();
+    expect(woken).toBe(2);
   });
 
   it('close() lets takers drain, then gives DONE', async () => {
@@ -68,10 +71,11 @@ describe('Channel', () => {
     const full = new Channel<number>(1);
     void full.put(1);
     const putter = full.put(2);
-    const room = full.room();
+    let woken = false;
+    full.onRoom(() => (woken = true));
     full.abort();
     expect(await putter).toBe(false);
-    await room;
+    expect(woken).toBe(true);
     expect(full.tryTake()).toBe(DONE);
     expect(full.put(3)).toBe(false);
     expect(full.size).toBe(0);
@@ -79,6 +83,20 @@ describe('Channel', () => {
     const taker = empty.take();
     empty.abort();
     expect(await taker).toBe(DONE);
+  });
+});
+
+describe('Line', () => {
+  it('stays FIFO across the compactions of a line that never empties', () => {
+    const line = new Line<number>();
+    line.push(0);
+    line.push(1);
+    for (let i = 2; i < 10_000; i++) {
+      line.push(i);
+      expect(line.shift()).toBe(i - 2);
+    }
+    expect(line.size).toBe(2);
+    expect([line.shift(), line.shift(), line.shift()]).toEqual([9998, 9999, undefined]);
   });
 });
 
