@@ -148,4 +148,5 @@ export {
   type ServerLogic,
   type LifeClientOptions,
   type ParallelLifeEngineOptions,
+  type RleOptions,
 } from './life/index.js';
