@@ -26,7 +26,7 @@ const hostileValue = fc.oneof(
 );
 
 /** One word of argv for `command`: its options with hostile values, unknown ones, positionals. */
-function word(command: Command): fc.Arbitrary<string[]> {
+function word(command: Command): fc.Arbitrary<readonly string[]> {
   const names = Object.keys(command.options);
   const known = names.length === 0 ? fc.constant('help') : fc.constantFrom(...names);
   const shorts = Object.values(command.options).flatMap((spec) => (spec.short === undefined ? [] : [spec.short]));
@@ -42,7 +42,7 @@ function word(command: Command): fc.Arbitrary<string[]> {
 }
 
 /** argv for `command`, never asking for help (help prints and exits 0 without checking anything). */
-function argvFor(command: Command): fc.Arbitrary<string[]> {
+function argvFor(command: Command): fc.Arbitrary<readonly string[]> {
   return fc.array(word(command), { maxLength: 6 }).map((words) => [command.name, ...words.flat()].filter((arg) => arg !== '--help' && arg !== '-h'));
 }
 
