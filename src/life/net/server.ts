@@ -23,7 +23,9 @@
  *   socket's write buffer because the client does not read) never exceed `maxInFlight`: at the
  *   bound the server stops reading it (the reader keeps the rest of the chunk by reference,
  *   the socket is paused, TCP pushes back on the client) until the kernel takes its answers;
- * - a connection with nothing unanswered that sends nothing for `idleTimeout` ms is closed.
+ * - a connection with nothing unanswered that sends nothing for `idleTimeout` ms is closed;
+ * - a connection reads at most 64 frames per event-loop turn, so a deep pipeline does not
+ *   crowd out the others (fairness, not a limit: it reads on in the next turn).
  * Nothing here loops over a client's bytes more than once, so a signal is never kept waiting.
  *
  * @module
@@ -85,7 +87,19 @@ interface Connection {
   idle: NodeJS.Timeout | undefined;
   /** True once the socket closed: late write callbacks find nothing to do. */
   closed: boolean;
+  /** Frames read since the connection's share was last renewed; at most {@link TURN_FRAMES}. */
+  turnFrames: number;
+  /** True while reading waits for the next event-loop turn (the share is used up). */
+  turnPending: boolean;
 }
+
+/**
+ * Frames one connection may have read before it waits for the next event-loop turn. A client
+ * that pipelines thousands of requests per chunk would otherwise have its whole chunk parsed
+ * and queued before any other connection's frame, and take the server's time in proportion to
+ * its pipeline depth; with the share, every connection with bytes waiting gets a turn.
+ */
+const TURN_FRAMES = 64;
 
 /** A request held in the delay line until its answer is due. */
 interface Job extends DelayedJob {
@@ -163,15 +177,25 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
     });
   };
 
+  /** Reads on where the reader stopped, unless the connection is at its bound or has used this turn's share. */
+  const readOn = (connection: Connection): void => {
+    if (connection.closed || !connection.reader.stopped || connection.turnPending || unanswered(connection) >= maxInFlight) return;
+    connection.reader.resume();
+    if (!connection.reader.stopped) connection.socket.resume();
+  };
+
   /** Answers went out: read on below the bound, and start the idle clock once nothing is left. */
   const sent = (connection: Connection): void => {
     if (connection.closed) return;
-    const left = unanswered(connection);
-    if (connection.reader.stopped && left < maxInFlight) {
-      connection.reader.resume();
-      if (!connection.reader.stopped) connection.socket.resume();
-    }
-    if (left === 0) connection.idle?.refresh();
+    readOn(connection);
+    if (unanswered(connection) === 0) connection.idle?.refresh();
+  };
+
+  /** A new event-loop turn: the connection's share of reading starts over. */
+  const nextTurn = (connection: Connection): void => {
+    connection.turnPending = false;
+    connection.turnFrames = 0;
+    readOn(connection);
   };
 
   const drop = (connection: Connection, reason: string): false => {
@@ -198,8 +222,14 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
     if (inFlight.has(id)) return drop(connection, `request id ${id} is already in flight`);
     pending++;
     inFlight.set(id, line.add({ due: 0, done: false, connection, id, y, x, state, neighbors }));
-    if (unanswered(connection) < maxInFlight) return true;
+    if (unanswered(connection) >= maxInFlight) {
+      connection.socket.pause();
+      return false;
+    }
+    if (++connection.turnFrames < TURN_FRAMES) return true;
     connection.socket.pause();
+    connection.turnPending = true;
+    setImmediate(nextTurn, connection);
     return false;
   };
 
@@ -225,6 +255,8 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
       ),
       idle: undefined,
       closed: false,
+      turnFrames: 0,
+      turnPending: false,
     };
     if (idleTimeout !== Infinity) {
       connection.idle = setTimeout(() => {
