@@ -20,6 +20,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   'life-engine': () => import('./life-engine.js'),
   photos: () => import('./photos.js'),
   pipeline: () => import('./pipeline.js'),
+  soak: () => import('./soak.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });

@@ -160,4 +160,5 @@ export {
   type ServerLogic,
   type LifeClientOptions,
   type ParallelLifeEngineOptions,
+  type RleOptions,
 } from './life/index.js';

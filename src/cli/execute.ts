@@ -22,9 +22,10 @@ export interface Output {
 /**
  * Runs the command line `argv` against `commands` and resolves to the exit status; never
  * rejects. 0: done (help and version included). 2: a {@link UsageError}, printed on `err`
- * with a pointer to `--help`. 1: any other failure, printed on `err` as `loom: <error>` with
- * its causes — unless `signal` was aborted and the error is the interruption itself (see
- * {@link isInterruption}); the caller then decides the status from what interrupted it.
+ * with a pointer to `--help`. 1: any other failure, printed on `err` by {@link describeFailure}
+ * (`loom: <message>` and its causes, or a bug's stack) — unless `signal` was aborted and the
+ * error is the interruption itself (see {@link isInterruption}); the caller then decides the
+ * status from what interrupted it.
  *
  * @example
  * ```ts
@@ -51,9 +52,44 @@ export async function execute(argv: readonly string[], commands: readonly Comman
       err('Run `loom --help` for usage.');
       return 2;
     }
-    if (!(signal.aborted && isInterruption(error, signal.reason))) err(`loom: ${inspect(error)}`);
+    if (!(signal.aborted && isInterruption(error, signal.reason))) for (const line of describeFailure(error)) err(line);
     return 1;
   }
+}
+
+/** The classes JavaScript throws for programming errors: one of these reaching the top is a bug in loom. */
+const BUG_CLASSES: readonly string[] = ['TypeError', 'RangeError', 'ReferenceError', 'SyntaxError', 'EvalError'];
+
+/**
+ * How a failure is shown. An error a user can meet (the server is gone, the port is taken, a
+ * cell's logic failed) is `loom: <message>`, then one `  caused by: <name>: <message>` line per
+ * cause and one `  error: ...` line per error of an `AggregateError`: no stack, which would
+ * only bury the message. A programming error (a `TypeError`, `RangeError`... or a thrown
+ * non-error) can only be a bug in loom, since every input is checked first and reported as a
+ * usage error: it keeps its stack, and says it is a bug.
+ *
+ * @example
+ * ```ts
+ * describeFailure(new Error('Cannot listen on 127.0.0.1:80', { cause: new Error('listen EACCES') }));
+ * // ['loom: Cannot listen on 127.0.0.1:80', '  caused by: Error: listen EACCES']
+ * ```
+ */
+export function describeFailure(error: unknown): string[] {
+  if (!(error instanceof Error) || BUG_CLASSES.includes(error.name)) {
+    return [`loom: a bug in loom (please report it with this output): ${inspect(error)}`];
+  }
+  const lines = [`loom: ${error.message}`];
+  const seen = new Set<unknown>([error]);
+  const describe = (label: string, inner: unknown): void => {
+    if (seen.has(inner) || lines.length > 50) return;
+    seen.add(inner);
+    lines.push(`  ${label}: ${inner instanceof Error ? `${inner.name}: ${inner.message}` : String(inner)}`);
+    if (inner instanceof AggregateError) for (const each of inner.errors) describe('error', each);
+    if (inner instanceof Error && inner.cause !== undefined) describe('caused by', inner.cause);
+  };
+  if (error instanceof AggregateError) for (const each of error.errors) describe('error', each);
+  if (error.cause !== undefined) describe('caused by', error.cause);
+  return lines;
 }
 
 /**

@@ -30,7 +30,21 @@ function wrap(a: number, n: number): number {
 }
 
 /**
+ * `268,435,456`, or `10^10` for a power of ten of a billion or more: a count of cells as the
+ * limit messages print it, grouped so that a reader sees its size at a glance. Exact past
+ * 2^53 (a product of two sizes read from a file can be that large).
+ */
+export function formatCells(cells: bigint): string {
+  const digits = cells.toString();
+  if (digits.length >= 10 && /^10+$/.test(digits)) return `10^${digits.length - 1}`;
+  return cells.toLocaleString('en-US');
+}
+
+/**
  * A height x width grid of cells that wraps around at its edges; starts all `EMPTY`.
+ * At most {@link Grid.MAX_CELLS} cells: one array holds them all, and a size from outside (a
+ * command line, a file header) must fail with a message, not with the engine's `Invalid array
+ * length` or an out-of-memory crash.
  *
  * @example
  * ```ts
@@ -42,24 +56,33 @@ function wrap(a: number, n: number): number {
  * ```
  */
 export class Grid {
+  /** The most cells a grid may have: 2^28 (268,435,456). */
+  static readonly MAX_CELLS = 2 ** 28;
   /** Number of rows, an integer >= 1. */
   readonly height: number;
   /** Number of columns, an integer >= 1. */
   readonly width: number;
-  /** Row-major cells; always `height * width` long and only ever holds `ALIVE`/`EMPTY`. */
-  readonly #cells: CellState[];
+  /**
+   * Row-major cells, 1 for `ALIVE` and 0 for `EMPTY`; always `height * width` long. One byte
+   * a cell, so that the largest grid allowed (2^28 cells) takes 256 MiB rather than the 2 GiB
+   * an array of strings would, past V8's default heap.
+   */
+  readonly #cells: Uint8Array;
 
   /**
    * @param height rows, an integer >= 1.
    * @param width columns, an integer >= 1.
-   * @throws RangeError/TypeError when either is not an integer >= 1.
+   * @throws RangeError/TypeError when either is not an integer >= 1; RangeError when
+   *   `height * width` passes {@link Grid.MAX_CELLS}
+   *   (`Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells`).
    */
   constructor(height: number, width: number) {
     checkInteger('height', height, 1);
     checkInteger('width', width, 1);
+    checkCells(height, width);
     this.height = height;
     this.width = width;
-    this.#cells = new Array<CellState>(height * width).fill(EMPTY);
+    this.#cells = new Uint8Array(height * width);
   }
 
   /**
@@ -88,7 +111,7 @@ export class Grid {
       }
       for (let x = 0; x < width; x++) {
         const ch = row[x];
-        if (ch === '*' || ch === 'O') grid.#cells[y * width + x] = ALIVE;
+        if (ch === '*' || ch === 'O') grid.#cells[y * width + x] = 1;
         else if (ch !== '-' && ch !== '.') {
           throw new TypeError(`Expected cells to be '*' or '-', got ${JSON.stringify(ch)} at row ${y}, column ${x}`);
         }
@@ -103,7 +126,7 @@ export class Grid {
    */
   get(y: number, x: number): CellState {
     // The index is in [0, height * width) by construction of `wrap`.
-    return this.#cells[wrap(y, this.height) * this.width + wrap(x, this.width)] as CellState;
+    return this.#cells[wrap(y, this.height) * this.width + wrap(x, this.width)] === 1 ? ALIVE : EMPTY;
   }
 
   /**
@@ -114,13 +137,13 @@ export class Grid {
    */
   set(y: number, x: number, state: CellState): void {
     if (!isCellState(state)) throw new TypeError(expectation('state', "'*' (ALIVE) or '-' (EMPTY)", state));
-    this.#cells[wrap(y, this.height) * this.width + wrap(x, this.width)] = state;
+    this.#cells[wrap(y, this.height) * this.width + wrap(x, this.width)] = state === ALIVE ? 1 : 0;
   }
 
   /** How many cells are `ALIVE`. */
   population(): number {
     let count = 0;
-    for (const cell of this.#cells) if (cell === ALIVE) count++;
+    for (const cell of this.#cells) count += cell;
     return count;
   }
 
@@ -134,7 +157,22 @@ export class Grid {
   /** The rows, each as a string of `*` and `-`, joined by `\n` (no trailing newline). */
   toString(): string {
     const rows: string[] = [];
-    for (let y = 0; y < this.height; y++) rows.push(this.#cells.slice(y * this.width, (y + 1) * this.width).join(''));
+    for (let y = 0; y < this.height; y++) {
+      let row = '';
+      for (let i = y * this.width; i < (y + 1) * this.width; i++) row += this.#cells[i] === 1 ? ALIVE : EMPTY;
+      rows.push(row);
+    }
     return rows.join('\n');
   }
+}
+
+/**
+ * Throws unless a `height` x `width` grid fits {@link Grid.MAX_CELLS}.
+ *
+ * @throws RangeError `Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells`.
+ */
+export function checkCells(height: number, width: number): void {
+  if (height * width <= Grid.MAX_CELLS) return;
+  const cells = formatCells(BigInt(height) * BigInt(width));
+  throw new RangeError(`Grid of ${height} x ${width} = ${cells} cells exceeds the limit of ${formatCells(BigInt(Grid.MAX_CELLS))} cells`);
 }

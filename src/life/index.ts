@@ -26,4 +26,4 @@ export { simulateThreaded } from './strategies/threaded.js';
 export { simulatePipeline } from './strategies/pipeline.js';
 export { simulatePhasedPipeline } from './strategies/phased-pipeline.js';
 export { ParallelLifeEngine, type ParallelLifeEngineOptions } from './engine/parallel-engine.js';
-export { seedGlider, randomGrid, parseRle, place } from './patterns.js';
+export { seedGlider, randomGrid, parseRle, place, type RleOptions } from './patterns.js';

@@ -47,15 +47,28 @@ describe('execute', () => {
     expect(await run(['work', 'z'], picky)).toEqual({ status: 2, out: [], err: ['Unknown thing z: expected one of a, b', 'Run `loom --help` for usage.'] });
   });
 
-  it('returns 1 for a failure and prints it with its cause', async () => {
+  it('returns 1 for a failure and prints its message and causes, without a stack', async () => {
     const failing = table(async () => {
-      throw new Error('disk full', { cause: new Error('ENOSPC') });
+      throw new Error('disk full', { cause: new Error('ENOSPC', { cause: 'the device' }) });
     });
-    const { status, out, err } = await run(['work'], failing);
-    expect({ status, out }).toEqual({ status: 1, out: [] });
-    expect(err).toHaveLength(1);
-    expect(err[0]).toMatch(/^loom: Error: disk full\n/);
-    expect(err[0]).toContain('[cause]: Error: ENOSPC');
+    expect(await run(['work'], failing)).toEqual({ status: 1, out: [], err: ['loom: disk full', '  caused by: Error: ENOSPC', '  caused by: the device'] });
+    const several = table(async () => {
+      throw new TaskGroupError([new TypeError('first'), new Error('second')], 'TaskGroup failed');
+    });
+    expect(await run(['work'], several)).toEqual({ status: 1, out: [], err: ['loom: TaskGroup failed', '  error: TypeError: first', '  error: Error: second'] });
+  });
+
+  it('prints the stack of a programming error or a thrown non-error, and says it is a bug', async () => {
+    for (const thrown of [new TypeError('x is not a function'), new RangeError('Invalid array length'), 'a string']) {
+      // A thrown string is exactly the case under test.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      const buggy = table(() => Promise.reject(thrown));
+      const { status, err } = await run(['work'], buggy);
+      expect(status).toBe(1);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^loom: a bug in loom \(please report it with this output\): /);
+      if (thrown instanceof Error) expect(err[0]).toContain(`${thrown.name}: ${thrown.message}\n    at `);
+    }
   });
 
   it('is silent about the interruption itself, and about Node\'s AbortError carrying it', async () => {
@@ -76,8 +89,7 @@ describe('execute', () => {
       throw new TaskGroupError([new Error('cleanup failed')], 'TaskGroup failed', { cause: signal.reason });
     });
     const { status, err } = await run(['work'], messy, controller.signal);
-    expect(status).toBe(1);
-    expect(err[0]).toContain('cleanup failed');
+    expect({ status, err }).toEqual({ status: 1, err: ['loom: TaskGroup failed', '  error: Error: cleanup failed', '  caused by: Error: Interrupted by SIGINT'] });
   });
 
   it('prints a failure that is not the interruption even when the signal was aborted', async () => {
@@ -88,6 +100,6 @@ describe('execute', () => {
     });
     const { status, err } = await run(['work'], failing, controller.signal);
     expect(status).toBe(1);
-    expect(err[0]).toMatch(/^loom: RangeError: bad state\n/);
+    expect(err[0]).toMatch(/^loom: a bug in loom \(please report it with this output\): RangeError: bad state\n/);
   });
 });

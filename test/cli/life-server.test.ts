@@ -76,9 +76,11 @@ describe('loom life-server (the built command)', () => {
     try {
       const { port } = taken.address() as AddressInfo;
       const { code, stdout, stderr } = await runCli(['life-server', '--port', String(port)]);
-      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
-      expect(stderr).toMatch(new RegExp(`^loom: Error: Cannot listen on 127\\.0\\.0\\.1:${port}\\n`));
-      expect(stderr).toContain(`[cause]: Error: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      expect({ code, stdout, stderr }).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `loom: Cannot listen on 127.0.0.1:${port}\n  caused by: Error: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+      });
     } finally {
       taken.close();
     }
@@ -87,11 +89,15 @@ describe('loom life-server (the built command)', () => {
   it.each([
     [['--port', '70000'], 'Expected `--port` to be an integer from 0 to 65535, got `70000`'],
     [['--port', '-1'], 'Expected `--port` to be an integer from 0 to 65535, got `-1`'],
-    [['--latency=-1'], 'Expected `--latency` to be an integer >= 0, got `-1`'],
-    [['--latency', '1e3'], 'Expected `--latency` to be an integer >= 0, got `1e3`'],
+    [['--latency=-1'], 'Expected `--latency` to be an integer from 0 to 2147483647, got `-1`'],
+    [['--latency', '1e3'], 'Expected `--latency` to be an integer from 0 to 2147483647, got `1e3`'],
     [['--host'], 'Option --host needs a value'],
+    [['--max-connections', '0'], 'Expected `--max-connections` to be an integer >= 1, got `0`'],
+    [['--max-in-flight', 'many'], 'Expected `--max-in-flight` to be an integer >= 1, got `many`'],
+    [['--idle-timeout', '0'], 'Expected `--idle-timeout` to be an integer from 1 to 2147483647, got `0`'],
+    [['--idle-timeout', '2147483648'], 'Expected `--idle-timeout` to be an integer from 1 to 2147483647, got `2147483648`'],
     [['7000'], 'Unexpected argument 7000 for loom life-server: it takes options only'],
-    [['--workers', '2'], 'Unknown option --workers for loom life-server: expected one of --host, --port, --latency, --help'],
+    [['--workers', '2'], 'Unknown option --workers for loom life-server: expected one of --host, --port, --latency, --max-connections, --max-in-flight, --idle-timeout, --help'],
   ])('loom life-server %j: exit 2 with the message', async (args, message) => {
     expect(await runCli(['life-server', ...args])).toEqual({ code: 2, stdout: '', stderr: `${message}\n${HINT}` });
   });
@@ -99,8 +105,8 @@ describe('loom life-server (the built command)', () => {
   it('--help prints the usage and options', async () => {
     const { code, stdout } = await runCli(['life-server', '--help']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^Usage: loom life-server \[--host HOST\] \[--port PORT\] \[--latency MS\]\n/);
-    expect(stdout).toContain('      --latency MS  Milliseconds before each answer (default 100).');
+    expect(stdout).toMatch(/^Usage: loom life-server \[--host HOST\] \[--port PORT\] \[--latency MS\] \[--max-connections N\] \[--max-in-flight N\] \[--idle-timeout MS\]\n/);
+    expect(stdout).toContain('      --latency MS         Milliseconds before each answer (default 100).');
   });
 });
 

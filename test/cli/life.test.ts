@@ -94,8 +94,8 @@ describe('loom life (the built command)', () => {
     [['--height', '0'], 'Expected `--height` to be an integer >= 1, got `0`'],
     [['--width', '1.5'], 'Expected `--width` to be an integer >= 1, got `1.5`'],
     [['--generations', 'x'], 'Expected `--generations` to be an integer >= 0, got `x`'],
-    [['--latency=-1'], 'Expected `--latency` to be an integer >= 0, got `-1`'],
-    [['--strategy', 'pool', '--workers', '0'], 'Expected `--workers` to be an integer >= 1, got `0`'],
+    [['--latency=-1'], 'Expected `--latency` to be an integer from 0 to 2147483647, got `-1`'],
+    [['--strategy', 'pool', '--workers', '0'], 'Expected `--workers` to be an integer from 1 to 1024, got `0`'],
     [['--strategy', 'nope'], 'Expected `--strategy` to be one of serial, threaded, pipeline, phased, pool, async, parallel, got `nope`'],
     [['--io', 'udp'], 'Expected `--io` to be one of timer, tcp, got `udp`'],
     [['--pattern', 'acorn'], 'Expected `--pattern` to be glider, blinker, random or a .rle file, got `acorn`'],
@@ -110,6 +110,10 @@ describe('loom life (the built command)', () => {
     [['--watch=yes'], 'Option --watch takes no value, got --watch=yes'],
     [['--seed'], 'Option --seed needs a value'],
     [['stray'], 'Unexpected argument stray for loom life: it takes options only'],
+    [['--height', '100000', '--width', '100000'], 'Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells'],
+    [['--pattern', 'random', '--height', '100000', '--width', '100000'], 'Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells'],
+    [['--pattern', 'blinker', '--height', '16384', '--width', '16385'], 'Grid of 16384 x 16385 = 268,451,840 cells exceeds the limit of 268,435,456 cells'],
+    [['--strategy', 'parallel', '--workers', '1025'], 'Expected `--workers` to be an integer from 1 to 1024, got `1025`'],
     [['--bogus'], 'Unknown option --bogus for loom life: expected one of --height, --width, --generations, --pattern, --seed, --strategy, --latency, --io, --server, --workers, --watch, --help'],
   ])('loom life %j: exit 2 with the message', async (args, message) => {
     expect(await runCli(['life', ...args])).toEqual({ code: 2, stdout: '', stderr: `${message}\n${HINT}` });
@@ -154,11 +158,22 @@ describe('lifeCommand.run (in this process)', () => {
     ]);
   });
 
+  it('rejects an RLE file whose declared size passes the limit, naming the file, the line and the limit', async () => {
+    const file = join(dir, 'huge.rle');
+    await writeFile(file, '#N huge\nx = 99999999, y = 99999999\n!\n');
+    const { code, stdout, stderr } = await runCli(['life', '--pattern', file]);
+    expect({ code, stdout, stderr }).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `The pattern file ${file} is too large: line 2: x = 99999999, y = 99999999 is 9,999,999,800,000,001 cells, past the limit of 268,435,456 cells\n${HINT}`,
+    });
+  });
+
   it('rejects a file that is not RLE with a UsageError naming the file', async () => {
     const file = join(dir, 'bad.rle');
     await writeFile(file, 'x = 3, y = 3, rule = B36/S23\nbob$2bo$3o!\n');
     const { done } = runInProcess({ pattern: file });
-    await expect(done).rejects.toMatchObject({ name: 'UsageError', message: `The pattern file ${file} is not RLE: Expected the rule B3/S23 (Conway's), got B36/S23` });
+    await expect(done).rejects.toMatchObject({ name: 'UsageError', message: `The pattern file ${file} is not RLE: line 1: Expected the rule B3/S23 (Conway's), got B36/S23` });
   });
 
   it('draws the parallel engine\'s grid straight from shared memory with --watch', async () => {

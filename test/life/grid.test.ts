@@ -51,6 +51,12 @@ describe('Grid', () => {
     expect(() => new Grid('3' as any, 3)).toThrow(new TypeError('Expected `height` to be an integer >= 1, got `"3"` (string)'));
   });
 
+  it('refuses more than 2^28 cells with a message, not an engine stack', () => {
+    expect(() => new Grid(100_000, 100_000)).toThrow(new RangeError('Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells'));
+    expect(() => new Grid(2 ** 14, 2 ** 14 + 1)).toThrow(new RangeError('Grid of 16384 x 16385 = 268,451,840 cells exceeds the limit of 268,435,456 cells'));
+    expect(Grid.MAX_CELLS).toBe(268_435_456);
+  });
+
   it('rejects a state that is not a cell state', () => {
     const grid = new Grid(1, 1);
     expect(() => grid.set(0, 0, 'x' as any)).toThrow(

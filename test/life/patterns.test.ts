@@ -24,11 +24,34 @@ describe('patterns', () => {
   });
 
   it('rejects RLE it cannot read', () => {
-    expect(() => parseRle('bob!')).toThrow(new SyntaxError('Expected an RLE header like "x = 3, y = 3", got "bob!"'));
-    expect(() => parseRle('x = 3, y = 3, rule = B36/S23\nbob!')).toThrow(new SyntaxError("Expected the rule B3/S23 (Conway's), got B36/S23"));
-    expect(() => parseRle('x = 2, y = 1\n3o!')).toThrow(new SyntaxError('RLE cells run outside the declared 2x1 at row 0'));
-    expect(() => parseRle('x = 2, y = 1\n2o')).toThrow(new SyntaxError('Expected the RLE body to end with "!"'));
-    expect(() => parseRle('x = 2, y = 1\n2z!')).toThrow(new SyntaxError('Unexpected "z" in RLE body'));
+    expect(() => parseRle('bob!')).toThrow(new SyntaxError('line 1: Expected an RLE header like "x = 3, y = 3", got "bob!"'));
+    expect(() => parseRle('#C only a comment\n')).toThrow(new SyntaxError('line 1: Expected an RLE header like "x = 3, y = 3", got ""'));
+    expect(() => parseRle('x = 3, y = 3, rule = B36/S23\nbob!')).toThrow(new SyntaxError("line 1: Expected the rule B3/S23 (Conway's), got B36/S23"));
+    expect(() => parseRle('x = 0, y = 3\n!')).toThrow(new SyntaxError('line 1: Expected an RLE pattern of at least 1x1, got x = 0, y = 3'));
+    expect(() => parseRle('x = 2, y = 2\nb2o!')).toThrow(new SyntaxError('line 2: RLE cells run outside the declared 2x2 at row 0'));
+    expect(() => parseRle('x = 2, y = 1\n2o')).toThrow(new SyntaxError('line 2: Expected the RLE body to end with "!"'));
+    expect(() => parseRle('#N z\nx = 2, y = 1\n#C body\nbo\n2z!')).toThrow(new SyntaxError('line 5: Unexpected "z" in RLE body'));
+    expect(() => parseRle(3 as never)).toThrow(new TypeError('Expected `text` to be a string, got `3` (number)'));
+  });
+
+  it('refuses a declared size past maxCells before allocating anything, naming the line and the limit', () => {
+    expect(() => parseRle('#N huge\nx = 99999999, y = 99999999\n!')).toThrow(
+      new RangeError('line 2: x = 99999999, y = 99999999 is 9,999,999,800,000,001 cells, past the limit of 268,435,456 cells'),
+    );
+    expect(() => parseRle('x = 100000, y = 100000\n!')).toThrow(new RangeError('line 1: x = 100000, y = 100000 is 10^10 cells, past the limit of 268,435,456 cells'));
+    expect(() => parseRle('x = 11, y = 10\n!', { maxCells: 100 })).toThrow(new RangeError('line 1: x = 11, y = 10 is 110 cells, past the limit of 100 cells'));
+    expect(parseRle('x = 10, y = 10\n10o!', { maxCells: 100 }).population()).toBe(10);
+  });
+
+  it('refuses a run count past the grid at its first digit too many', () => {
+    expect(() => parseRle(`x = 3, y = 3\n${'9'.repeat(100_000)}o!`)).toThrow(new SyntaxError('line 2: a run count past the declared 3x3 at row 0'));
+    expect(() => parseRle('x = 3, y = 3\nbo$\n99$o!')).toThrow(new SyntaxError('line 3: a run count past the declared 3x3 at row 1'));
+  });
+
+  it('rejects bad options with the message template', () => {
+    expect(() => parseRle('x = 1, y = 1\n!', { maxCells: 0 })).toThrow(new RangeError('Expected `maxCells` to be an integer >= 1, got `0` (number)'));
+    expect(() => parseRle('x = 1, y = 1\n!', { maxCells: 2 ** 29 })).toThrow(new RangeError('Expected `maxCells` to be an integer between 1 and 268435456, got `536870912` (number)'));
+    expect(() => parseRle('x = 1, y = 1\n!', null as never)).toThrow(new TypeError('Expected `options` to be an options object, got `null`'));
   });
 
   it('places a pattern with wrap-around', () => {

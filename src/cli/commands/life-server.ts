@@ -16,6 +16,9 @@ import { once } from 'node:events';
 import type { Command } from '../command.js';
 import { integerValue, noPositionals, textValue } from './life/values.js';
 
+/** The longest delay a timer honours (2^31 - 1 ms): the most `--latency` and `--idle-timeout` may be. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * The `life-server` command.
  *
@@ -29,25 +32,34 @@ import { integerValue, noPositionals, textValue } from './life/values.js';
  */
 export const lifeServerCommand: Command = {
   name: 'life-server',
-  usage: '[--host HOST] [--port PORT] [--latency MS]',
+  usage: '[--host HOST] [--port PORT] [--latency MS] [--max-connections N] [--max-in-flight N] [--idle-timeout MS]',
   summary: 'Runs the Game of Life server that `loom life --io tcp --server HOST:PORT` talks to, until interrupted.',
   details: [
     'Answers each cell\'s request with its next state after the latency (default 100 ms, the seed\'s '
       + 'cross-country round trip). Prints `loom life-server listening on HOST:PORT (latency MS ms)` once ready.',
+    'Every client is bounded (docs/limits.md): a frame longer than 64 bytes or one that does not parse closes '
+      + 'that connection, with one line on standard error; so do the three limits below.',
   ],
   options: {
     host: { type: 'string', valueName: 'HOST', description: 'Interface to listen on (default 127.0.0.1).' },
     port: { type: 'string', valueName: 'PORT', description: 'TCP port, 0 for any free one (default 0).' },
     latency: { type: 'string', valueName: 'MS', description: 'Milliseconds before each answer (default 100).' },
+    'max-connections': { type: 'string', valueName: 'N', description: 'Connections open at once; more are closed at once (default 1024).' },
+    'max-in-flight': { type: 'string', valueName: 'N', description: 'Unanswered requests per connection before it is not read (default 65536).' },
+    'idle-timeout': { type: 'string', valueName: 'MS', description: 'Closes a connection silent this long with nothing in flight (default 60000).' },
   },
-  async run({ positionals, values, out, signal }) {
+  async run({ positionals, values, out, err, signal }) {
     noPositionals('life-server', positionals);
     const host = textValue(values, 'host') ?? '127.0.0.1';
     const port = integerValue(values, 'port', 0, { min: 0, max: 65_535 });
-    const latency = integerValue(values, 'latency', 100, { min: 0 });
+    const latency = integerValue(values, 'latency', 100, { min: 0, max: MAX_TIMER_MS });
+    const maxConnections = integerValue(values, 'max-connections', 1024, { min: 1 });
+    const maxInFlight = integerValue(values, 'max-in-flight', 65_536, { min: 1 });
+    const idleTimeout = integerValue(values, 'idle-timeout', 60_000, { min: 1, max: MAX_TIMER_MS });
     signal.throwIfAborted();
     const { startLifeServer } = await import('../../life/net/server.js');
-    await using server = await startLifeServer({ host, port, latency }).catch((error: unknown) => {
+    const options = { host, port, latency, maxConnections, maxInFlight, idleTimeout, log: err };
+    await using server = await startLifeServer(options).catch((error: unknown) => {
       throw new Error(`Cannot listen on ${host}:${port}`, { cause: error });
     });
     out(`loom life-server listening on ${server.host}:${server.port} (latency ${server.latency} ms)`);

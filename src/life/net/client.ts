@@ -13,6 +13,10 @@
  *   afterwards).
  * - A connection that fails or is closed by the server rejects its requests in flight with a
  *   {@link LifeConnectionError} and is replaced lazily by the next request.
+ * - The server is held to the protocol's frame bound (64 bytes with the newline, `protocol.ts`):
+ *   a longer or malformed frame is a broken server, and fails that connection the same way.
+ *   The client's own frames fit the bound by construction: `y`, `x` and `neighbors` are
+ *   checked to be 32-bit integers and ids wrap before they pass 15 digits.
  *
  * Writes are coalesced per connection: frames queued in one tick go out in one `write` on the
  * next microtask.
@@ -31,7 +35,7 @@ import { isCellState, type CellState } from '../cell.js';
 import type { CellLogic } from '../strategies/types.js';
 import { LifeConnectionError, RemoteLogicError } from './errors.js';
 import { FrameWriter } from './frame-writer.js';
-import { LineReader, newFrame, parseServerFrame, type Frame } from './protocol.js';
+import { LineReader, MAX_FRAME_BYTES, newFrame, parseServerFrame, type Frame, type LineVerdict } from './protocol.js';
 
 /**
  * Options of {@link connectLifeServer}.
@@ -177,7 +181,10 @@ export class LifeClient implements AsyncDisposable {
       return rejected(signal.reason);
     }
     const connection = this.#connection();
-    const id = this.#nextId++;
+    const id = this.#nextId;
+    // Ids stay within the 15 digits the protocol reads; a wrapped id still in flight is skipped.
+    do this.#nextId = this.#nextId >= MAX_ID ? 1 : this.#nextId + 1;
+    while (connection.inFlight.has(this.#nextId));
     const promise = new Promise<CellState>(captureResolvers);
     // captureResolvers ran synchronously inside the constructor just above and set both.
     const request = new PendingRequest(
@@ -225,7 +232,10 @@ export class LifeClient implements AsyncDisposable {
     const connection: Connection = { socket, inFlight: new Map(), outbox: new FrameWriter() };
     this.#slots[slot] = connection;
     const frame = newFrame();
-    const lines = new LineReader((bytes, start, end) => this.#onLine(connection, bytes, start, end, frame));
+    const lines = new LineReader(
+      (bytes, start, end) => this.#onLine(connection, bytes, start, end, frame),
+      () => this.#fail(connection, new LifeConnectionError(`Game server ${this.#host}:${this.#port} sent a frame longer than ${MAX_FRAME_BYTES} bytes`)),
+    );
     socket.on('data', (chunk: Buffer) => lines.push(chunk));
     socket.on('error', (error) => {
       this.#fail(connection, new LifeConnectionError(`Connection to game server ${this.#host}:${this.#port} failed: ${error.message}`, { cause: error }));
@@ -245,17 +255,20 @@ export class LifeClient implements AsyncDisposable {
     });
   }
 
-  #onLine(connection: Connection, bytes: Uint8Array, start: number, end: number, frame: Frame): void {
+  /** Settles the request a frame answers; false (stop reading) once the connection failed. */
+  #onLine(connection: Connection, bytes: Uint8Array, start: number, end: number, frame: Frame): LineVerdict {
+    if (connection.socket.destroyed) return false;
     if (!parseServerFrame(bytes, start, end, frame)) {
-      const line = Buffer.from(bytes.subarray(start, Math.min(end, start + 80))).toString('latin1');
+      const line = Buffer.from(bytes.subarray(start, end)).toString('latin1');
       this.#fail(connection, new LifeConnectionError(`Game server sent an invalid line: ${JSON.stringify(line)}`));
-      return;
+      return false;
     }
     const request = connection.inFlight.get(frame.id);
-    if (request === undefined) return;
+    if (request === undefined) return true;
     this.#settle(request);
     if (frame.kind === 'A') request.resolve(frame.state);
     else request.reject(new RemoteLogicError(frame.message));
+    return true;
   }
 
   /** Rejects every request of `connection` with `error`, destroys its socket and frees its slot. */
@@ -291,12 +304,26 @@ function captureResolvers(resolve: (state: CellState) => void, reject: (reason: 
   capturedReject = reject;
 }
 
-/** Throws unless `(y, x)` are integers, `state` a cell state and `neighbors` an integer >= 0. Runs per request: none of the checks allocates unless it fails. */
+/** The largest request id: 15 digits, the most the protocol's reader accepts. */
+const MAX_ID = 999_999_999_999_999;
+
+/** Bounds of `y` and `x` (32-bit integers), so that a request frame always fits the protocol's bound. */
+const MIN_COORDINATE = -(2 ** 31);
+const MAX_COORDINATE = 2 ** 31 - 1;
+
+/** Throws unless `(y, x)` are 32-bit integers, `state` a cell state and `neighbors` an integer from 0 to 2^31 - 1. Runs per request: none of the checks allocates unless it fails. */
 function checkCell(y: number, x: number, state: CellState, neighbors: number): void {
-  if (!Number.isInteger(y)) throw new TypeError(expectation('y', 'an integer', y));
-  if (!Number.isInteger(x)) throw new TypeError(expectation('x', 'an integer', x));
+  checkCoordinate('y', y);
+  checkCoordinate('x', x);
   if (!isCellState(state)) throw new TypeError(expectation('state', "'*' (ALIVE) or '-' (EMPTY)", state));
   checkInteger('neighbors', neighbors, 0);
+  if (neighbors > MAX_COORDINATE) throw new RangeError(expectation('neighbors', `an integer between 0 and ${MAX_COORDINATE}`, neighbors));
+}
+
+function checkCoordinate(name: string, value: number): void {
+  if (Number.isInteger(value) && value >= MIN_COORDINATE && value <= MAX_COORDINATE) return;
+  const message = expectation(name, `an integer between ${MIN_COORDINATE} and ${MAX_COORDINATE}`, value);
+  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
 }
 
 /**

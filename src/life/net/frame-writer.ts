@@ -9,6 +9,7 @@
  */
 
 import { ALIVE, type CellState } from '../cell.js';
+import { MAX_FRAME_BYTES } from './protocol.js';
 
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
@@ -22,6 +23,8 @@ const Q = 0x51;
 
 /** Bytes a frame of integers can take at most: a letter, four integers of up to 17 bytes, a state and separators. */
 const MAX_NUMERIC_FRAME = 96;
+/** Marks an `E` message shortened to fit the frame bound. */
+const ELLIPSIS = '...';
 const INITIAL_CAPACITY = 4096;
 
 const encoder = new TextEncoder();
@@ -67,13 +70,25 @@ export class FrameWriter {
     this.#bytes[this.#length++] = NEWLINE;
   }
 
-  /** `E <id> <message>`; line breaks in `message` become spaces so the frame stays one line. */
+  /**
+   * `E <id> <message>`; line breaks in `message` become spaces so the frame stays one line, and
+   * a message too long for the {@link MAX_FRAME_BYTES} bound is cut at a character boundary
+   * and ends in `...`, so the frame is never one the peer must reject.
+   */
   failure(id: number, message: string): void {
     const text = message.replace(/[\r\n]+/g, ' ');
-    this.#reserve(MAX_NUMERIC_FRAME + 3 * text.length);
+    this.#reserve(MAX_NUMERIC_FRAME);
+    const begin = this.#length;
     this.#letter(E);
     this.#integer(id);
-    this.#length += encoder.encodeInto(text, this.#bytes.subarray(this.#length)).written;
+    const room = MAX_FRAME_BYTES - 1 - (this.#length - begin);
+    const whole = encoder.encodeInto(text, this.#bytes.subarray(this.#length, this.#length + room));
+    let { written } = whole;
+    if (whole.read < text.length) {
+      written = encoder.encodeInto(text, this.#bytes.subarray(this.#length, this.#length + room - ELLIPSIS.length)).written;
+      written += encoder.encodeInto(ELLIPSIS, this.#bytes.subarray(this.#length + written)).written;
+    }
+    this.#length += written;
     this.#bytes[this.#length++] = NEWLINE;
   }
 

@@ -67,9 +67,9 @@ export function newFrame(): Frame {
  */
 let at = 0;
 
-/** Reads an optionally negative decimal integer at `at`, followed by a space or the line's `end`. */
-function readInteger(bytes: Uint8Array, end: number): number {
-  const negative = at < end && bytes[at] === MINUS;
+/** Reads a decimal integer of at most 15 digits at `at`, signed when `signed`, followed by a space or the line's `end`. */
+function readInteger(bytes: Uint8Array, end: number, signed = true): number {
+  const negative = signed && at < end && bytes[at] === MINUS;
   if (negative) at++;
   const start = at;
   let value = 0;
@@ -94,8 +94,8 @@ export function parseClientFrame(bytes: Uint8Array, start: number, end: number, 
   const kind = bytes[start];
   if (end - start < 2 || bytes[start + 1] !== SPACE || (kind !== Q && kind !== C)) return false;
   at = start + 2;
-  const id = readInteger(bytes, end);
-  if (Number.isNaN(id) || id < 0) return false;
+  const id = readInteger(bytes, end, false);
+  if (Number.isNaN(id)) return false;
   frame.id = id;
   if (kind === C) {
     frame.kind = 'C';
@@ -106,8 +106,8 @@ export function parseClientFrame(bytes: Uint8Array, start: number, end: number, 
   const state = readState(bytes, end);
   if (Number.isNaN(y) || Number.isNaN(x) || state === undefined || bytes[at + 1] !== SPACE || at + 1 >= end) return false;
   at += 2;
-  const neighbors = readInteger(bytes, end);
-  if (Number.isNaN(neighbors) || neighbors < 0 || at < end) return false;
+  const neighbors = readInteger(bytes, end, false);
+  if (Number.isNaN(neighbors) || at < end) return false;
   frame.kind = 'Q';
   frame.y = y;
   frame.x = x;
@@ -124,8 +124,8 @@ export function parseServerFrame(bytes: Uint8Array, start: number, end: number, 
   const kind = bytes[start];
   if (end - start < 2 || bytes[start + 1] !== SPACE || (kind !== A && kind !== E)) return false;
   at = start + 2;
-  const id = readInteger(bytes, end);
-  if (Number.isNaN(id) || id < 0 || at > end) return false;
+  const id = readInteger(bytes, end, false);
+  if (Number.isNaN(id) || at > end) return false;
   frame.id = id;
   if (kind === E) {
     frame.kind = 'E';
@@ -140,46 +140,122 @@ export function parseServerFrame(bytes: Uint8Array, start: number, end: number, 
 }
 
 /**
- * Splits a byte stream into lines: feed it chunks, it calls `onLine(bytes, start, end)` for each
- * complete line (without its newline) and keeps the unfinished tail for the next chunk. The
- * bytes are only valid during the call.
+ * The most bytes one frame may take, its newline included, in both directions. The longest
+ * valid request (`Q`, four integers of up to 15 digits, a state, separators) fits in less;
+ * anything longer is not a frame of this protocol. Like Redis's `client-query-buffer-limit`,
+ * one number, checked before a byte of the line is copied.
+ */
+export const MAX_FRAME_BYTES = 64;
+
+/** The longest line without its newline. */
+const MAX_LINE = MAX_FRAME_BYTES - 1;
+
+/** What {@link LineReader}'s `onLine` returns: keep reading, or stop until {@link LineReader.resume}. */
+export type LineVerdict = boolean;
+
+/**
+ * Splits a byte stream into lines of at most {@link MAX_FRAME_BYTES} bytes (newline included):
+ * feed it chunks, it calls `onLine(bytes, start, end)` for each complete line (without its
+ * newline). The bytes are only valid during the call.
+ *
+ * Bounded and linear by construction: the unfinished tail of a chunk is copied into one
+ * fixed 63-byte array, so the reader holds at most that many bytes of its own, every byte
+ * received is copied at most once (`copied` counts them, for the tests), and the search for a
+ * newline never looks at a byte twice. A line that grows past the bound calls `onOverflow`
+ * once, as soon as the bound is passed (without waiting for a newline that may never come),
+ * and the reader ignores everything after it.
+ *
+ * `onLine` returns false to stop reading (backpressure, or the line ended the connection):
+ * the rest of the chunk is kept by reference, not copied, and read on {@link resume}. A chunk
+ * pushed while stopped waits behind it; the socket is paused by then, so at most the one chunk
+ * its stream had already read arrives that way.
  */
 export class LineReader {
-  /** Bytes received after the last newline; never contains a newline. Empty when none. */
-  #tail: Uint8Array = new Uint8Array(0);
-  readonly #onLine: (bytes: Uint8Array, start: number, end: number) => void;
+  /** Bytes `[0, #length)` are the line begun in an earlier chunk; never contains a newline. */
+  readonly #line = new Uint8Array(MAX_LINE);
+  #length = 0;
+  /** True from a line whose `onLine` returned false until {@link resume}. */
+  #stopped = false;
+  /** Chunks not yet read because the reader is stopped; the first is read from `#at`. */
+  #waiting: Uint8Array[] = [];
+  #at = 0;
+  /** True once a line passed the bound: nothing more is read. */
+  #overflowed = false;
+  /** Bytes copied out of pushed chunks since the start (each received byte at most once). */
+  copied = 0;
+  readonly #onLine: (bytes: Uint8Array, start: number, end: number) => LineVerdict;
+  readonly #onOverflow: () => void;
 
-  constructor(onLine: (bytes: Uint8Array, start: number, end: number) => void) {
+  constructor(onLine: (bytes: Uint8Array, start: number, end: number) => LineVerdict, onOverflow: () => void) {
     this.#onLine = onLine;
+    this.#onOverflow = onOverflow;
   }
 
+  /** True while `onLine` has stopped the reader and {@link resume} has not been called. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Reads `chunk`, or queues it (by reference) when stopped. */
   push(chunk: Uint8Array): void {
-    let end = chunk.indexOf(NEWLINE);
-    if (end === -1) {
-      this.#tail = concat(this.#tail, chunk, chunk.length);
-      return;
-    }
-    let start = 0;
-    if (this.#tail.length > 0) {
-      const first = concat(this.#tail, chunk, end);
-      this.#tail = new Uint8Array(0);
-      this.#onLine(first, 0, first.length);
-      start = end + 1;
-      end = chunk.indexOf(NEWLINE, start);
-    }
-    for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      this.#onLine(chunk, start, end);
-      start = end + 1;
-    }
-    // A copy: the chunk's memory may belong to a larger pooled buffer.
-    if (start < chunk.length) this.#tail = new Uint8Array(chunk.subarray(start));
+    if (this.#overflowed || chunk.length === 0) return;
+    if (this.#stopped) this.#waiting.push(chunk);
+    else this.#read(chunk, 0);
   }
-}
 
-/** `head` followed by the first `length` bytes of `chunk`, in a new array. */
-function concat(head: Uint8Array, chunk: Uint8Array, length: number): Uint8Array {
-  const joined = new Uint8Array(head.length + length);
-  joined.set(head);
-  joined.set(chunk.subarray(0, length), head.length);
-  return joined;
+  /** Reads on after `onLine` stopped the reader, until it stops again or nothing is waiting. */
+  resume(): void {
+    this.#stopped = false;
+    while (!this.#stopped && !this.#overflowed && this.#waiting.length > 0) {
+      const chunk = this.#waiting.shift() as Uint8Array;
+      const at = this.#at;
+      this.#at = 0;
+      this.#read(chunk, at);
+    }
+  }
+
+  /** Reads `chunk` from `from`; on a stop, puts the rest back at the head of `#waiting`. */
+  #read(chunk: Uint8Array, from: number): void {
+    let start = from;
+    while (start < chunk.length) {
+      const end = chunk.indexOf(NEWLINE, start);
+      const lineEnd = end === -1 ? chunk.length : end;
+      if (this.#length + (lineEnd - start) > MAX_LINE) {
+        this.#overflow();
+        return;
+      }
+      if (end === -1) {
+        this.#line.set(chunk.subarray(start), this.#length);
+        this.copied += chunk.length - start;
+        this.#length += chunk.length - start;
+        return;
+      }
+      let go: LineVerdict;
+      if (this.#length > 0) {
+        this.#line.set(chunk.subarray(start, end), this.#length);
+        this.copied += end - start;
+        const length = this.#length + (end - start);
+        this.#length = 0;
+        go = this.#onLine(this.#line, 0, length);
+      } else {
+        go = this.#onLine(chunk, start, end);
+      }
+      start = end + 1;
+      if (!go) {
+        this.#stopped = true;
+        if (start < chunk.length) {
+          this.#waiting.unshift(chunk);
+          this.#at = start;
+        }
+        return;
+      }
+    }
+  }
+
+  #overflow(): void {
+    this.#overflowed = true;
+    this.#waiting = [];
+    this.#length = 0;
+    this.#onOverflow();
+  }
 }

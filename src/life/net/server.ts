@@ -14,51 +14,31 @@
  * after the batch: one syscall per burst instead of one per cell (timers run their microtasks
  * between callbacks, so a microtask flush would not batch).
  *
+ * Every client is hostile until bounded (the bounds and defaults are in `server-options.ts`):
+ * - a frame is at most 64 bytes with its newline, found by a reader that holds at most one
+ *   frame of its own and copies each byte at most once (`protocol.ts`); a longer or malformed
+ *   frame closes that connection only, with one log line;
+ * - past `maxConnections`, a new connection is closed as soon as it is accepted;
+ * - a connection's unanswered requests (held in the delay line, or answered and still in its
+ *   socket's write buffer because the client does not read) never exceed `maxInFlight`: at the
+ *   bound the server stops reading it (the reader keeps the rest of the chunk by reference,
+ *   the socket is paused, TCP pushes back on the client) until the kernel takes its answers;
+ * - a connection with nothing unanswered that sends nothing for `idleTimeout` ms is closed;
+ * - a connection reads at most 64 frames per event-loop turn, so a deep pipeline does not
+ *   crowd out the others (fairness, not a limit: it reads on in the next turn).
+ * Nothing here loops over a client's bytes more than once, so a signal is never kept waiting.
+ *
  * @module
  */
 
 import { createServer, type Server, type Socket } from 'node:net';
-import { checkFunction, checkInteger, checkOptions, expectation } from '../../core/validate.js';
 import type { CellState } from '../cell.js';
-import { gameLogic } from '../rules.js';
 import { DelayLine, type DelayedJob } from './delay-line.js';
 import { FrameWriter } from './frame-writer.js';
-import { LineReader, newFrame, parseClientFrame } from './protocol.js';
+import { LineReader, MAX_FRAME_BYTES, newFrame, parseClientFrame, type Frame, type LineVerdict } from './protocol.js';
+import { serverSettings, type LifeServerOptions } from './server-options.js';
 
-/**
- * Decides a cell on the server: the seed's rule by default. Throwing sends the client an
- * error for that cell (`E <id> <message>`).
- *
- * @example
- * ```ts
- * import { gameLogic, type ServerLogic } from 'loom/life';
- * const flaky: ServerLogic = (state, neighbors, { y, x }) => {
- *   if (y === 0 && x === 0) throw new Error('player left');
- *   return gameLogic(state, neighbors);
- * };
- * ```
- */
-export type ServerLogic = (state: CellState, neighbors: number, cell: { readonly y: number; readonly x: number }) => CellState;
-
-/**
- * Options of {@link startLifeServer}.
- *
- * @example
- * ```ts
- * import type { LifeServerOptions } from 'loom/life';
- * const opts: LifeServerOptions = { host: '127.0.0.1', port: 0, latency: 100 };
- * ```
- */
-export interface LifeServerOptions {
-  /** Interface to listen on. Default `'127.0.0.1'`. */
-  readonly host?: string;
-  /** TCP port; `0` (the default) picks a free ephemeral port, read it back from `server.port`. */
-  readonly port?: number;
-  /** Milliseconds each answer is held back, an integer >= 0. Default `100` (the seed's round trip). */
-  readonly latency?: number;
-  /** How the server decides a cell. Default: {@link gameLogic}. */
-  readonly logic?: ServerLogic;
-}
+export type { LifeServerOptions, ServerLogic } from './server-options.js';
 
 /**
  * A running game server; close it with `close()` or `await using`.
@@ -91,11 +71,35 @@ export interface LifeServer extends AsyncDisposable {
 /** One client connection. */
 interface Connection {
   readonly socket: Socket;
+  /** `address:port` of the client, for log lines. */
+  readonly peer: string;
   /** Requests received and not yet answered or cancelled: id -> the job that will answer it. */
   readonly inFlight: Map<number, Job>;
   /** Answers produced since the last write; written once per batch of due answers. */
   readonly outbox: FrameWriter;
+  /** Answers in `outbox`. */
+  boxed: number;
+  /** Answers produced whose bytes the kernel has not yet taken (in `outbox` or the socket's buffer). */
+  unsent: number;
+  /** Splits the received bytes into frames; stopped while the connection is at `maxInFlight`. */
+  reader: LineReader;
+  /** Closes the connection when it has been idle for `idleTimeout`; undefined without one. */
+  idle: NodeJS.Timeout | undefined;
+  /** True once the socket closed: late write callbacks find nothing to do. */
+  closed: boolean;
+  /** Frames read since the connection's share was last renewed; at most {@link TURN_FRAMES}. */
+  turnFrames: number;
+  /** True while reading waits for the next event-loop turn (the share is used up). */
+  turnPending: boolean;
 }
+
+/**
+ * Frames one connection may have read before it waits for the next event-loop turn. A client
+ * that pipelines thousands of requests per chunk would otherwise have its whole chunk parsed
+ * and queued before any other connection's frame, and take the server's time in proportion to
+ * its pipeline depth; with the share, every connection with bytes waiting gets a turn.
+ */
+const TURN_FRAMES = 64;
 
 /** A request held in the delay line until its answer is due. */
 interface Job extends DelayedJob {
@@ -107,33 +111,42 @@ interface Job extends DelayedJob {
   readonly neighbors: number;
 }
 
+/** Requests of `connection` not answered yet, or answered and not yet taken by the kernel. */
+function unanswered(connection: Connection): number {
+  return connection.inFlight.size + connection.unsent;
+}
+
 /**
  * Starts a game server and resolves once it listens.
  *
  * @throws TypeError/RangeError synchronously for bad options (a port outside 0–65535, a
- *   negative latency, a non-function `logic`); rejects when the port cannot be bound.
+ *   negative latency, a non-function `logic`, a bound that is not an integer >= 1); rejects
+ *   when the port cannot be bound.
  * @example
  * ```ts
  * import { Grid, connectLifeServer, simulateAsync, startLifeServer } from 'loom/life';
- * await using server = await startLifeServer({ latency: 100 });
+ * await using server = await startLifeServer({ latency: 100, maxConnections: 64 });
  * await using client = connectLifeServer({ port: server.port });
  * const next = await simulateAsync(new Grid(5, 9), { gameLogic: client.gameLogic });
  * ```
  */
 export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServer> {
-  checkOptions('options', opts);
-  const { host = '127.0.0.1', port = 0, latency = 100, logic = gameLogic } = opts;
-  if (typeof host !== 'string') throw new TypeError(expectation('host', 'a string', host));
-  checkInteger('port', port, 0);
-  if (port > 65_535) throw new RangeError(expectation('port', 'an integer between 0 and 65535', port));
-  checkInteger('latency', latency, 0);
-  checkFunction('logic', logic);
-
+  const { host, port, latency, logic, maxConnections, maxInFlight, idleTimeout, log } = serverSettings(opts);
   const connections = new Map<Socket, Connection>();
+  /** Connections with answers in their outbox, written after each batch. */
+  const dirty = new Set<Connection>();
   let pending = 0;
   let answered = 0;
   let closing: Promise<void> | undefined;
-  /** Every held answer of every connection, in due order. */
+
+  const say = (line: string): void => {
+    try {
+      log?.(`life-server: ${line}`);
+    } catch {
+      // A failing logger must not take the server down with it; the line is lost, nothing else.
+    }
+  };
+
   const answer = (job: Job): void => {
     const { connection, id } = job;
     connection.inFlight.delete(id);
@@ -144,55 +157,127 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
     } catch (error) {
       connection.outbox.failure(id, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     }
+    connection.boxed++;
+    connection.unsent++;
+    dirty.add(connection);
   };
   const line = new DelayLine<Job>(latency, answer, () => {
-    for (const connection of connections.values()) flush(connection);
+    for (const connection of dirty) flush(connection);
+    dirty.clear();
   });
 
   const flush = (connection: Connection): void => {
-    if (connection.outbox.length === 0) return;
     const frames = connection.outbox.take();
-    if (!connection.socket.destroyed) connection.socket.write(frames);
+    const count = connection.boxed;
+    connection.boxed = 0;
+    if (connection.closed || connection.socket.destroyed) return;
+    connection.socket.write(frames, () => {
+      connection.unsent -= count;
+      sent(connection);
+    });
   };
 
-  const dropAll = (connection: Connection): void => {
-    for (const job of connection.inFlight.values()) job.done = true;
-    pending -= connection.inFlight.size;
-    connection.inFlight.clear();
+  /** Reads on where the reader stopped, unless the connection is at its bound or has used this turn's share. */
+  const readOn = (connection: Connection): void => {
+    if (connection.closed || !connection.reader.stopped || connection.turnPending || unanswered(connection) >= maxInFlight) return;
+    connection.reader.resume();
+    if (!connection.reader.stopped) connection.socket.resume();
+  };
+
+  /** Answers went out: read on below the bound, and start the idle clock once nothing is left. */
+  const sent = (connection: Connection): void => {
+    if (connection.closed) return;
+    readOn(connection);
+    if (unanswered(connection) === 0) connection.idle?.refresh();
+  };
+
+  /** A new event-loop turn: the connection's share of reading starts over. */
+  const nextTurn = (connection: Connection): void => {
+    connection.turnPending = false;
+    connection.turnFrames = 0;
+    readOn(connection);
+  };
+
+  const drop = (connection: Connection, reason: string): false => {
+    say(`closed ${connection.peer}: ${reason}`);
+    connection.socket.destroy();
+    return false;
+  };
+
+  const onFrame = (connection: Connection, frame: Frame, bytes: Uint8Array, start: number, end: number): LineVerdict => {
+    if (connection.closed || connection.socket.destroyed) return false;
+    if (!parseClientFrame(bytes, start, end, frame)) {
+      return drop(connection, `invalid frame ${JSON.stringify(Buffer.from(bytes.subarray(start, end)).toString('latin1'))}`);
+    }
+    const { inFlight } = connection;
+    if (frame.kind === 'C') {
+      const job = inFlight.get(frame.id);
+      if (job === undefined) return true;
+      job.done = true;
+      inFlight.delete(frame.id);
+      pending--;
+      return true;
+    }
+    const { id, y, x, state, neighbors } = frame;
+    if (inFlight.has(id)) return drop(connection, `request id ${id} is already in flight`);
+    pending++;
+    inFlight.set(id, line.add({ due: 0, done: false, connection, id, y, x, state, neighbors }));
+    if (unanswered(connection) >= maxInFlight) {
+      connection.socket.pause();
+      return false;
+    }
+    if (++connection.turnFrames < TURN_FRAMES) return true;
+    connection.socket.pause();
+    connection.turnPending = true;
+    setImmediate(nextTurn, connection);
+    return false;
   };
 
   const server: Server = createServer((socket) => {
-    const connection: Connection = { socket, inFlight: new Map(), outbox: new FrameWriter() };
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    if (connections.size >= maxConnections) {
+      say(`refused ${peer}: ${connections.size} connections open, the maxConnections bound`);
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    const frame = newFrame();
+    const connection: Connection = {
+      socket,
+      peer,
+      inFlight: new Map(),
+      outbox: new FrameWriter(),
+      boxed: 0,
+      unsent: 0,
+      reader: new LineReader(
+        (bytes, start, end) => onFrame(connection, frame, bytes, start, end),
+        () => drop(connection, `frame longer than ${MAX_FRAME_BYTES} bytes`),
+      ),
+      idle: undefined,
+      closed: false,
+      turnFrames: 0,
+      turnPending: false,
+    };
+    if (idleTimeout !== Infinity) {
+      connection.idle = setTimeout(() => {
+        if (unanswered(connection) === 0) drop(connection, `idle for ${idleTimeout} ms`);
+      }, idleTimeout).unref();
+    }
     connections.set(socket, connection);
     socket.setNoDelay(true);
-    const { inFlight } = connection;
-    const frame = newFrame();
-    const lines = new LineReader((bytes, start, end) => {
-      if (!parseClientFrame(bytes, start, end, frame)) {
-        socket.destroy();
-        return;
-      }
-      if (frame.kind === 'C') {
-        const job = inFlight.get(frame.id);
-        if (job === undefined) return;
-        job.done = true;
-        inFlight.delete(frame.id);
-        pending--;
-        return;
-      }
-      const { id, y, x, state, neighbors } = frame;
-      if (inFlight.has(id)) {
-        socket.destroy();
-        return;
-      }
-      pending++;
-      inFlight.set(id, line.add({ due: 0, done: false, connection, id, y, x, state, neighbors }));
+    socket.on('data', (chunk: Buffer) => {
+      connection.idle?.refresh();
+      connection.reader.push(chunk);
     });
-    socket.on('data', (chunk: Buffer) => lines.push(chunk));
     // A client that vanishes mid-write surfaces as ECONNRESET; the 'close' below cleans up.
     socket.on('error', () => undefined);
     socket.on('close', () => {
-      dropAll(connection);
+      connection.closed = true;
+      clearTimeout(connection.idle);
+      for (const job of connection.inFlight.values()) job.done = true;
+      pending -= connection.inFlight.size;
+      connection.inFlight.clear();
+      dirty.delete(connection);
       connections.delete(socket);
     });
   });
@@ -208,10 +293,7 @@ export function startLifeServer(opts: LifeServerOptions = {}): Promise<LifeServe
         closing ??= new Promise<void>((done) => {
           server.close(() => done());
           line.clear();
-          for (const connection of connections.values()) {
-            dropAll(connection);
-            connection.socket.destroy();
-          }
+          for (const connection of connections.values()) connection.socket.destroy();
         });
         return closing;
       };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FrameWriter } from '../../../src/life/net/frame-writer.js';
-import { LineReader, newFrame, parseClientFrame, parseServerFrame, type Frame } from '../../../src/life/net/protocol.js';
+import { LineReader, MAX_FRAME_BYTES, newFrame, parseClientFrame, parseServerFrame, type Frame } from '../../../src/life/net/protocol.js';
 
 const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('utf8');
 const bytesOf = (line: string): Uint8Array => Buffer.from(line, 'utf8');
@@ -57,18 +57,87 @@ describe('life wire protocol', () => {
   });
 
   it('rejects malformed lines', () => {
-    for (const line of ['', 'Q', 'Q 1 2 3 x 4', 'Q a 0 0 * 1', 'Q 1 0 0 * 1 extra', 'Q 1 0 0 *', 'Q 1 0 0 *1', 'Q -1 0 0 * 1', 'Q 1 0 0 * -1', 'Q 1234567890123456 0 0 * 1', 'C', 'C x', 'C 1 2', 'Z 1']) {
+    for (const line of ['', 'Q', 'Q 1 2 3 x 4', 'Q a 0 0 * 1', 'Q 1 0 0 * 1 extra', 'Q 1 0 0 *', 'Q 1 0 0 *1', 'Q -1 0 0 * 1', 'Q 1 0 0 * -1', 'Q 1234567890123456 0 0 * 1', 'Q -0 0 0 * 1', 'Q 1 0 0 * -0', 'C -0', 'C', 'C x', 'C 1 2', 'Z 1']) {
       expect(parsed(parseClientFrame, line)).toBeUndefined();
     }
-    for (const line of ['', 'A', 'A 1', 'A 1 x', 'A x *', 'A 1 **', 'E 1', 'Z 1 *']) expect(parsed(parseServerFrame, line)).toBeUndefined();
+    for (const line of ['', 'A', 'A 1', 'A 1 x', 'A x *', 'A 1 **', 'A -0 *', 'E -0 x', 'E 1', 'Z 1 *']) expect(parsed(parseServerFrame, line)).toBeUndefined();
   });
 
   it('splits a stream into lines across chunk boundaries', () => {
     const lines: string[] = [];
-    const reader = new LineReader((bytes, start, end) => lines.push(text(bytes.subarray(start, end))));
+    const reader = new LineReader(
+      (bytes, start, end) => lines.push(text(bytes.subarray(start, end))) > 0,
+      () => expect.unreachable(),
+    );
     for (const chunk of ['A 1', ' *\nA 2 -\nA', ' 3', ' *', '\n', '\n\nA 4']) reader.push(bytesOf(chunk));
     expect(lines).toEqual(['A 1 *', 'A 2 -', 'A 3 *', '', '']);
     reader.push(bytesOf('\n'));
     expect(lines.at(-1)).toBe('A 4');
+  });
+
+  it('takes a line of 63 bytes and its newline, and reports a 64th byte before any newline comes', () => {
+    const lines: string[] = [];
+    let overflows = 0;
+    const reader = new LineReader(
+      (bytes, start, end) => lines.push(text(bytes.subarray(start, end))) > 0,
+      () => overflows++,
+    );
+    const longest = 'x'.repeat(MAX_FRAME_BYTES - 1);
+    reader.push(bytesOf(`${longest.slice(0, 10)}`));
+    reader.push(bytesOf(`${longest.slice(10)}\n${longest}`));
+    expect({ lines, overflows }).toEqual({ lines: [longest], overflows: 0 });
+    reader.push(bytesOf('y'));
+    expect(overflows).toBe(1);
+    reader.push(bytesOf('\nA 1 *\n'));
+    expect({ lines, overflows }).toEqual({ lines: [longest], overflows: 1 });
+  });
+
+  it('finds an unbounded line in the first chunk that passes the bound, copying nothing of it', () => {
+    let overflows = 0;
+    const reader = new LineReader(() => true, () => overflows++);
+    const mebibyte = new Uint8Array(2 ** 20).fill(0x41);
+    for (let i = 0; i < 20; i++) reader.push(mebibyte);
+    expect({ overflows, copied: reader.copied }).toEqual({ overflows: 1, copied: 0 });
+  });
+
+  it('stops where onLine says, keeps the rest of the chunk, and reads it on resume', () => {
+    const lines: string[] = [];
+    const reader = new LineReader(
+      (bytes, start, end) => lines.push(text(bytes.subarray(start, end))) % 2 === 1,
+      () => expect.unreachable(),
+    );
+    reader.push(bytesOf('A 1 *\nA 2 *\nA 3 *\nA'));
+    expect({ lines, stopped: reader.stopped }).toEqual({ lines: ['A 1 *', 'A 2 *'], stopped: true });
+    reader.push(bytesOf(' 4 *\nA 5 *\n'));
+    expect(lines).toHaveLength(2);
+    reader.resume();
+    expect({ lines, stopped: reader.stopped }).toEqual({ lines: ['A 1 *', 'A 2 *', 'A 3 *', 'A 4 *'], stopped: true });
+    reader.resume();
+    expect({ lines, stopped: reader.stopped }).toEqual({ lines: ['A 1 *', 'A 2 *', 'A 3 *', 'A 4 *', 'A 5 *'], stopped: false });
+    reader.resume();
+    expect(lines).toHaveLength(5);
+  });
+
+  it('stops after the last line of a chunk too, holding back the next chunk', () => {
+    const lines: string[] = [];
+    const reader = new LineReader((bytes, start, end) => lines.push(text(bytes.subarray(start, end))) > 1, () => expect.unreachable());
+    reader.push(bytesOf('A 1 *\n'));
+    reader.push(bytesOf('A 2 *\n'));
+    expect({ lines, stopped: reader.stopped }).toEqual({ lines: ['A 1 *'], stopped: true });
+    reader.resume();
+    expect({ lines, stopped: reader.stopped }).toEqual({ lines: ['A 1 *', 'A 2 *'], stopped: false });
+  });
+
+  it('shortens an E message to fit the frame bound, at a character boundary, ending in ...', () => {
+    const writer = new FrameWriter();
+    writer.failure(123, 'ü'.repeat(100));
+    const frame = text(writer.take());
+    expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(MAX_FRAME_BYTES);
+    expect(frame).toBe(`E 123 ${'ü'.repeat(27)}...\n`);
+    const fits = `${'m'.repeat(MAX_FRAME_BYTES - 'E 9 \n'.length)}`;
+    writer.failure(9, fits);
+    expect(text(writer.take())).toBe(`E 9 ${fits}\n`);
+    writer.failure(9, `${fits}!`);
+    expect(text(writer.take())).toBe(`E 9 ${fits.slice(0, -3)}...\n`);
   });
 });

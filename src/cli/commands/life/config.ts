@@ -10,8 +10,8 @@
  * @module
  */
 
-import { readFile } from 'node:fs/promises';
-import { Grid } from '../../../life/grid.js';
+import { open } from 'node:fs/promises';
+import { checkCells, Grid } from '../../../life/grid.js';
 import { parseRle, place, randomGrid, seedGlider } from '../../../life/patterns.js';
 import { UsageError } from '../../command.js';
 import { addressValue, choiceValue, integerValue, textValue, type Address } from './values.js';
@@ -58,6 +58,9 @@ export interface LifeRunConfig {
   readonly watch: boolean;
 }
 
+/** The most `--workers`: threads are the costly case (each a V8 isolate), and no machine has more cores than this. */
+const MAX_WORKERS = 1024;
+
 /** The strategies with a number of workers for `--workers` to set (threads, queue workers, cells in flight). */
 const WORKER_STRATEGIES: ReadonlySet<StrategyName> = new Set(['pipeline', 'phased', 'pool', 'parallel']);
 
@@ -87,7 +90,7 @@ export async function lifeSettings(values: Readonly<Record<string, string | bool
   const watch = values.watch === true;
   const strategy = choiceValue(values, 'strategy', 'serial', STRATEGIES);
   const io = choiceValue(values, 'io', 'timer', ['timer', 'tcp'] as const);
-  const latency = integerValue(values, 'latency', 0, { min: 0 });
+  const latency = integerValue(values, 'latency', 0, { min: 0, max: 2 ** 31 - 1 });
   if (strategy === 'parallel' && (latency > 0 || values.io !== undefined)) {
     throw new UsageError('`--strategy parallel` runs the pure rule on worker threads: it takes no `--latency` or `--io`');
   }
@@ -100,7 +103,7 @@ export async function lifeSettings(values: Readonly<Record<string, string | bool
     io,
     latency,
     server: addressValue(values, 'server'),
-    workers: values.workers === undefined ? undefined : integerValue(values, 'workers', 1, { min: 1 }),
+    workers: values.workers === undefined ? undefined : integerValue(values, 'workers', 1, { min: 1, max: MAX_WORKERS }),
     generations: integerValue(values, 'generations', watch ? Number.MAX_SAFE_INTEGER : 5, { min: 0 }),
     watch,
   };
@@ -115,15 +118,27 @@ export async function lifeSettings(values: Readonly<Record<string, string | bool
 
 /** The grid `spec` describes; a fixed pattern sits in the top-left corner of a grid sized to fit it. */
 async function startingGrid({ pattern, height, width, seed }: StartSpec): Promise<Grid> {
-  if (pattern === 'random') return randomGrid(height ?? 20, width ?? 40, { seed });
+  if (pattern === 'random') return randomGrid(...fitting(height ?? 20, width ?? 40), { seed });
   if (pattern === 'glider' && height === undefined && width === undefined) return seedGlider();
+  if (height !== undefined && width !== undefined) fitting(height, width);
   const shape = await patternShape(pattern);
   const rows = height ?? shape.height;
   const cols = width ?? shape.width;
   if (rows < shape.height || cols < shape.width) {
     throw new UsageError(`The pattern needs at least ${shape.height}x${shape.width} cells, got --height ${rows} --width ${cols}`);
   }
-  return place(new Grid(rows, cols), shape, 0, 0);
+  return place(new Grid(...fitting(rows, cols)), shape, 0, 0);
+}
+
+/** `[height, width]` when a grid that size fits {@link Grid.MAX_CELLS}; a {@link UsageError} with the grid's message otherwise. */
+function fitting(height: number, width: number): [number, number] {
+  try {
+    checkCells(height, width);
+  } catch (error) {
+    // checkCells throws only its RangeError: `Grid of 100000 x 100000 = 10^10 cells exceeds the limit of 268,435,456 cells`.
+    throw new UsageError((error as RangeError).message, { cause: error });
+  }
+  return [height, width];
 }
 
 /** The fixed pattern `name` on its own smallest grid (an RLE pattern with a one-cell margin). */
@@ -135,17 +150,36 @@ async function patternShape(name: string): Promise<Grid> {
   }
   let text: string;
   try {
-    text = await readFile(name, 'utf8');
+    text = await readBounded(name);
   } catch (error) {
-    // `readFile` rejects with a system error (ENOENT, EACCES, EISDIR), always an Error.
+    // `readBounded` rejects with a system error (ENOENT, EACCES, EISDIR) or its own size error, always an Error.
     throw new UsageError(`Cannot read the pattern file ${name}: ${(error as Error).message}`, { cause: error });
   }
   let rle: Grid;
   try {
     rle = parseRle(text);
   } catch (error) {
-    // `parseRle` throws Errors only: SyntaxError for text that is not RLE, RangeError for a size no Grid can hold.
-    throw new UsageError(`The pattern file ${name} is not RLE: ${(error as Error).message}`, { cause: error });
+    // `parseRle` throws SyntaxError for text that is not RLE and RangeError for a size past its limit, nothing else.
+    const what = error instanceof RangeError ? 'is too large' : 'is not RLE';
+    throw new UsageError(`The pattern file ${name} ${what}: ${(error as Error).message}`, { cause: error });
   }
-  return place(new Grid(rle.height + 2, rle.width + 2), rle, 1, 1);
+  return place(new Grid(...fitting(rle.height + 2, rle.width + 2)), rle, 1, 1);
+}
+
+/**
+ * The most bytes of a pattern file: an RLE of the largest grid's cells, alternating live and
+ * dead cells with a run count each, is under 256 MiB; anything larger is not a pattern.
+ */
+const MAX_PATTERN_BYTES = 256 * 2 ** 20;
+
+/** The file's text, refusing one past {@link MAX_PATTERN_BYTES} before reading it. */
+async function readBounded(name: string): Promise<string> {
+  const file = await open(name);
+  try {
+    const { size } = await file.stat();
+    if (size > MAX_PATTERN_BYTES) throw new Error(`${size.toLocaleString('en-US')} bytes is past the limit of ${MAX_PATTERN_BYTES.toLocaleString('en-US')} bytes`);
+    return await file.readFile('utf8');
+  } finally {
+    await file.close();
+  }
 }
