@@ -26,7 +26,7 @@ describe('the package surface', () => {
   });
 
   it('offers one subpath per layer', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './life', './package.json', './queue', './subprocess', './sync', './tasks', './workers']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './life', './package.json', './parallel', './queue', './subprocess', './sync', './tasks', './workers']);
   });
 
   it.each(['sync', 'queue', 'tasks'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
@@ -40,7 +40,7 @@ describe('the package surface', () => {
     const missing = inFreshProcess(`
       const root = await import('loom');
       const missing = [];
-      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life']) {
+      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'parallel']) {
         const sub = await import('loom/' + layer);
         for (const [name, value] of Object.entries(sub)) if (root[name] !== value) missing.push(layer + '.' + name);
       }

@@ -8,12 +8,9 @@ export { parallel, ParallelRun, type ParallelCommand, type ParallelRunOptions } 
 export type { ParallelOptions, JobStart } from './options.js';
 export { JobResult } from './result.js';
 export { shellQuote } from './quote.js';
-export { parseTemplate, expandTemplate, type Template, type Part, type Transform, type Expansion } from './template.js';
-export { combine, type InputSource, type InputValues } from './inputs.js';
+export type { InputSource, InputValues } from './inputs.js';
 export { readArguments, type ReadArgumentsOptions } from './read-arguments.js';
-export { parseHalt, HaltPolicy, HaltSpecError, type HaltSpec } from './halt.js';
-export { resolveJobs, MAX_JOBS } from './jobs.js';
+export { parseHalt, HaltSpecError, type HaltSpec } from './halt.js';
 export { JOBLOG_HEADER, formatJoblogLine, parseJoblogLine, readJoblog, type JoblogEntry } from './joblog.js';
-export { lastEntries, skipped } from './resume.js';
 export { InputLimitError, type InputLimits } from './limits.js';
 export { OutputLimitError } from './attempt.js';

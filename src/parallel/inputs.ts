@@ -95,7 +95,6 @@ async function* zipGroup(members: readonly AsyncIterator<string>[]): AsyncGenera
  *
  * @example
  * ```ts
- * import { combine } from 'loom/parallel';
  * for await (const args of combine([['a', 'b'], ['1', '2']])) console.log(args); // [a,1] [a,2] [b,1] [b,2]
  * ```
  */

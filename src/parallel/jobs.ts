@@ -22,7 +22,6 @@ export const MAX_JOBS = 1024;
  *
  * @example
  * ```ts
- * import { resolveJobs } from 'loom/parallel';
  * resolveJobs('50%', 8); // 4
  * resolveJobs('+2', 8); // 10
  * ```

@@ -29,7 +29,6 @@ export function lastEntries(entries: readonly JoblogEntry[]): Map<number, Joblog
  *
  * @example
  * ```ts
- * import { lastEntries, skipped } from 'loom/parallel';
  * const log = lastEntries([{ seq: 1, startTime: 0, runtime: 0, receive: 0, exitCode: 1, signal: 0, command: 'false' }]);
  * skipped(1, 'all', log); // true
  * skipped(1, 'failed', log); // false

@@ -52,7 +52,6 @@ const TOKEN = /^\{(\d*)(\.|\/\/|\/\.|\/)?\}/;
  *
  * @example
  * ```ts
- * import { parseTemplate, expandTemplate, shellQuote } from 'loom/parallel';
  * const template = parseTemplate('convert {} {.}.png');
  * expandTemplate(template, { args: ['a b.jpg'], seq: 1, slot: 1 }, shellQuote); // convert 'a b.jpg' 'a b'.png
  * ```

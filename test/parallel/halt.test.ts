@@ -1,7 +1,8 @@
 /** The halt policy and exit statuses, against GNU parallel 20221122's measured statuses. */
 
 import { describe, expect, it } from 'vitest';
-import { HaltPolicy, HaltSpecError, parseHalt } from '../../src/parallel/index.js';
+import { HaltSpecError, parseHalt } from '../../src/parallel/index.js';
+import { HaltPolicy } from '../../src/parallel/halt.js';
 
 function run(spec: string, outcomes: [number, number][], total = outcomes.length): { status: number; halted: string | undefined; at: number } {
   const policy = new HaltPolicy(parseHalt(spec));

@@ -3,8 +3,9 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { combine, InputLimitError, readArguments, resolveJobs } from '../../src/parallel/index.js';
-import { splitColumns } from '../../src/parallel/inputs.js';
+import { InputLimitError, readArguments } from '../../src/parallel/index.js';
+import { combine, splitColumns } from '../../src/parallel/inputs.js';
+import { resolveJobs } from '../../src/parallel/jobs.js';
 
 async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

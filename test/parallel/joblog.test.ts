@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatJoblogLine, InputLimitError, JOBLOG_HEADER, lastEntries, parseJoblogLine, readJoblog, skipped } from '../../src/parallel/index.js';
-import { failedEntries } from '../../src/parallel/resume.js';
+import { formatJoblogLine, InputLimitError, JOBLOG_HEADER, parseJoblogLine, readJoblog } from '../../src/parallel/index.js';
+import { failedEntries, lastEntries, skipped } from '../../src/parallel/resume.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-joblog-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

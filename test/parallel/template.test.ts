@@ -6,7 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandTemplate, parseTemplate, shellQuote } from '../../src/parallel/index.js';
+import { shellQuote } from '../../src/parallel/index.js';
+import { expandTemplate, parseTemplate } from '../../src/parallel/template.js';
 
 const expand = (template: string, args: string[], seq = 1, slot = 1): string => expandTemplate(parseTemplate(template), { args, seq, slot }, shellQuote);
 
