@@ -139,8 +139,10 @@ function collect(stream: Readable | undefined, name: 'stdout' | 'stderr', spec: 
   let size = 0;
   const done = new Promise<void>((resolve) => {
     stream.on('data', (chunk: Buffer) => {
+      const room = spec.maxOutput - size;
       size += chunk.length;
       if (size > spec.maxOutput) {
+        if (room > 0) chunks.push(chunk.subarray(0, room));
         overflow(new OutputLimitError(`Job wrote more than maxOutput (${spec.maxOutput} bytes) to ${name}: ${spec.argv.join(' ')}`));
         return;
       }

@@ -15,6 +15,7 @@ import type { JobStart, ParallelOptions, Settings } from './options.js';
 import { shellQuote } from './quote.js';
 import { JobResult } from './result.js';
 import { skipped } from './resume.js';
+import type { ShellSpawner } from './spawner.js';
 import { expandTemplate, type Template } from './template.js';
 
 /** How each job's command is made. */
@@ -77,9 +78,18 @@ export function timeoutNow(settings: Settings, sortedRuntimes: readonly number[]
   return median === undefined ? undefined : timeout.fraction * median;
 }
 
+/** True when the run's string commands go through the shell spawner (see `spawner.ts`). */
+export function usesSpawner(plan: RunPlan): boolean {
+  const { settings } = plan;
+  return settings.spawner === 'shell' && settings.shell === '/bin/sh' && !settings.ungroup && !settings.lineBuffer && !settings.dryRun;
+}
+
 /** Runs one attempt with the output plumbing the settings ask for. */
-export async function attemptOnce(plan: RunPlan, argv: readonly string[], start: JobStart, signal: AbortSignal, timeout: number | undefined): Promise<AttemptResult> {
+export async function attemptOnce(plan: RunPlan, argv: readonly string[], start: JobStart, signal: AbortSignal, timeout: number | undefined, spawner: ShellSpawner | undefined): Promise<AttemptResult> {
   const { settings, opts } = plan;
+  // A string command runs as `/bin/sh -c COMMAND`, which the spawner runs the same way.
+  const script = argv.length === 3 && argv[0] === '/bin/sh' && argv[1] === '-c' ? argv[2] : undefined;
+  if (spawner !== undefined && script !== undefined) return spawner.run(script, start.slot, timeout, signal, settings.maxOutput);
   const onLine = opts.onLine;
   const splitters = settings.lineBuffer && onLine !== undefined
     ? { stdout: new LineSplitter((line) => onLine(line, 'stdout', start)), stderr: new LineSplitter((line) => onLine(line, 'stderr', start)) }

@@ -67,6 +67,13 @@ export interface ParallelOptions extends InputLimits {
   readonly colsep?: string | RegExp | undefined;
   /** The shell that runs string commands. Default `/bin/sh`, as GNU parallel with `PARALLEL_SHELL=/bin/sh`. */
   readonly shell?: string | undefined;
+  /**
+   * How jobs are started: `'shell'` (default) through small long-lived `/bin/sh` helpers that
+   * fork them (several times faster than Node's own spawn; output spooled in temporary files);
+   * `'direct'` with Node's `child_process`, each job in its own process group. Function
+   * commands, `lineBuffer`, `ungroup` and a `shell` other than `/bin/sh` always start directly.
+   */
+  readonly spawner?: 'shell' | 'direct' | undefined;
   /** Most bytes kept of one job's stdout or stderr; past it the job is killed and fails. Default 64 MiB. */
   readonly maxOutput?: number | undefined;
   /** Working directory of the jobs. */
@@ -97,6 +104,7 @@ export interface Settings {
   readonly maxArgLength: number;
   readonly maxArgs: number;
   readonly resume: 'none' | 'all' | 'failed' | 'retry';
+  readonly spawner: 'shell' | 'direct';
 }
 
 const DEFAULT_MAX_OUTPUT = 64 * 1024 * 1024;
@@ -151,6 +159,7 @@ export function checkParallelOptions(opts: ParallelOptions | undefined): Setting
   if (typeof o.colsep === 'string') colsep = new RegExp(o.colsep);
   else if (o.colsep === undefined || o.colsep instanceof RegExp) colsep = o.colsep;
   else throw new TypeError(expectation('colsep', 'a string or a RegExp', o.colsep));
+  if (o.spawner !== undefined && o.spawner !== 'shell' && o.spawner !== 'direct') throw new TypeError(expectation('spawner', "'shell' or 'direct'", o.spawner));
   const resumes = [o.resume, o.resumeFailed, o.retryFailed].filter((flag) => flag === true).length;
   if (resumes > 1) throw new TypeError('Expected at most one of `resume`, `resumeFailed` and `retryFailed`');
   if (resumes > 0 && o.joblog === undefined) throw new TypeError('Expected `joblog` with `resume`, `resumeFailed` or `retryFailed`');
@@ -169,6 +178,7 @@ export function checkParallelOptions(opts: ParallelOptions | undefined): Setting
     maxOutput,
     maxArgLength,
     maxArgs,
+    spawner: o.spawner ?? 'shell',
     resume: o.resume === true ? 'all' : o.resumeFailed === true ? 'failed' : o.retryFailed === true ? 'retry' : 'none',
   };
 }

@@ -26,13 +26,14 @@ import { sleep } from '../tasks/sleep.js';
 import { unwatchAbort, watchAbort } from '../core/abort-watch.js';
 import type { AttemptResult } from './attempt.js';
 import { failed } from './halt.js';
-import { attemptOnce, commandFor, fromInputs, result, timeoutNow, type Job, type RunPlan } from './job.js';
+import { attemptOnce, commandFor, fromInputs, result, timeoutNow, usesSpawner, type Job, type RunPlan } from './job.js';
 import { JoblogWriter, readJoblog } from './joblog.js';
 import { splitColumns } from './inputs.js';
 import type { JobStart } from './options.js';
 import { JobResult } from './result.js';
 import { failedEntries, lastEntries } from './resume.js';
 import { AnySignal } from './signals.js';
+import { ShellSpawner } from './spawner.js';
 import { expandTemplate } from './template.js';
 
 /** A job killed by `halt now`, the caller's signal or the consumer's stop: nothing of it is reported. */
@@ -87,6 +88,7 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
     jobs = all;
     total = all.length;
   }
+  await using spawner = usesSpawner(plan) ? new ShellSpawner({ cwd: opts.cwd, env: opts.env }) : undefined;
   using joblog = opts.joblog === undefined || settings.dryRun ? undefined : new JoblogWriter(opts.joblog, settings.resume !== 'none');
   const stop = new AbortController();
   let startNoMore = false;
@@ -130,7 +132,7 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
       try {
         while (attempt === undefined || (failed(attempt) && attempts < settings.retries && !startNoMore)) {
           attempts++;
-          attempt = await attemptOnce(plan, argv, start, scope.signal, timeoutNow(settings, runtimes));
+          attempt = await attemptOnce(plan, argv, start, scope.signal, timeoutNow(settings, runtimes), spawner);
         }
       } catch (error) {
         if (scope.signal.aborted) return { dropped: job.seq };

@@ -6,7 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,7 @@ checkLeaksAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'loom-parallel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function collect(command: Parameters<typeof parallel>[0], inputs: Parameters<typeof parallel>[1], opts?: ParallelRunOptions): Promise<{ jobs: JobResult[]; status: number | undefined; notices: string[] }> {
+async function collectWith(command: Parameters<typeof parallel>[0], inputs: Parameters<typeof parallel>[1], opts?: ParallelRunOptions): Promise<{ jobs: JobResult[]; status: number | undefined; notices: string[] }> {
   const notices: string[] = [];
   const run = parallel(command, inputs, { onNotice: (lines) => notices.push(lines.join('\n')), ...opts });
   const jobs: JobResult[] = [];
@@ -42,7 +42,11 @@ function alive(marker: string): boolean {
   }
 }
 
-describe('parallel', () => {
+describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawner) => {
+  async function collect(command: Parameters<typeof parallel>[0], inputs: Parameters<typeof parallel>[1], opts?: ParallelRunOptions): ReturnType<typeof collectWith> {
+    return collectWith(command, inputs, { spawner, ...opts });
+  }
+
   it('runs the combinations through /bin/sh with the arguments quoted', async () => {
     const { jobs, status } = await collect('printf "%s|" {1} {2}', [['a b', '$(touch PWNED)'], ["it's"]], { keepOrder: true });
     expect(jobs.map((job) => job.stdout)).toEqual(["a b|it's|", "$(touch PWNED)|it's|"]);
@@ -52,10 +56,15 @@ describe('parallel', () => {
   });
 
   it('yields in completion order, and in input order with keepOrder', async () => {
-    const gate = fifo('order1');
-    const { jobs } = await collect(`if [ {} = 1 ]; then cat ${gate}; else echo go > ${gate}; fi; echo {}`, [['1', '2']], { jobs: 2 });
-    expect(jobs.map((job) => job.seq)).toEqual([2, 1]);
-    const gate2 = fifo('order2');
+    // Job 1 waits until the consumer has seen job 2's result.
+    const gate = fifo(`order1-${spawner}`);
+    const seen: number[] = [];
+    for await (const job of parallel(`if [ {} = 1 ]; then cat ${gate} >/dev/null; fi; echo {}`, [['1', '2']], { jobs: 2, spawner })) {
+      seen.push(job.seq);
+      if (job.seq === 2) writeFileSync(gate, 'go');
+    }
+    expect(seen).toEqual([2, 1]);
+    const gate2 = fifo(`order2-${spawner}`);
     const kept = await collect(`if [ {} = 1 ]; then cat ${gate2} >/dev/null; else echo go > ${gate2}; fi; echo {}`, [['1', '2']], { jobs: 2, keepOrder: true });
     expect(kept.jobs.map((job) => job.stdout)).toEqual(['1\n', '2\n']);
   });
@@ -72,11 +81,14 @@ describe('parallel', () => {
     expect(status).toBe(1);
     const killed = await collect('kill -9 $$', [['x']]);
     expect([killed.jobs[0]?.exitCode, killed.jobs[0]?.signal]).toEqual([0, 9]);
+    // A shell reports both as status 137; the job log tells them apart, and so must loom.
+    const high = await collect('exit 137', [['x']]);
+    expect([high.jobs[0]?.exitCode, high.jobs[0]?.signal]).toEqual([137, 0]);
   });
 
   it('halt now,fail=1 kills the running jobs\' process trees and drops them', async () => {
     const marker = `loom-halt-${process.pid}`;
-    const gate = fifo('halt');
+    const gate = fifo(`halt-${spawner}`);
     const started = Date.now();
     const { jobs, status, notices } = await collect(
       `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; wait; fi`,
@@ -97,7 +109,7 @@ describe('parallel', () => {
   });
 
   it('a timeout kills the job\'s group, keeps its output and logs -1 and 15', async () => {
-    const joblog = join(dir, 'timeout.log');
+    const joblog = join(dir, `timeout-${spawner}.log`);
     const { jobs, notices } = await collect('echo start {}; sleep 30', [['x']], { timeout: 200, joblog });
     expect([jobs[0]?.exitCode, jobs[0]?.signal, jobs[0]?.timedOut, jobs[0]?.stdout]).toEqual([-1, 15, true, 'start x\n']);
     expect(notices).toEqual(['Warning: This job was killed because it timed out:\nWarning: echo start x; sleep 30']);
@@ -105,7 +117,7 @@ describe('parallel', () => {
   });
 
   it('retries a failing job, keeping only the last attempt\'s output', async () => {
-    const counter = join(dir, 'count');
+    const counter = join(dir, `count-${spawner}`);
     const { jobs } = await collect(`echo x >> ${counter}; n=$(wc -l < ${counter}); echo try $n {}; [ $n -ge 3 ]`, [['x']], { retries: 3 });
     expect([jobs[0]?.attempts, jobs[0]?.ok, jobs[0]?.stdout]).toEqual([3, true, 'try 3 x\n']);
   });
@@ -118,9 +130,9 @@ describe('parallel', () => {
 
   it('an abort kills the running jobs and throws its reason; the job log has the finished ones', async () => {
     const marker = `loom-abort-${process.pid}`;
-    const joblog = join(dir, 'abort.log');
+    const joblog = join(dir, `abort-${spawner}.log`);
     const controller = new AbortController();
-    const run = parallel(`if [ {} = quick ]; then echo done; else sleep 30; : ${marker}; fi`, [['quick', 'slow']], { jobs: 2, joblog, signal: controller.signal });
+    const run = parallel(`if [ {} = quick ]; then echo done; else sleep 30; : ${marker}; fi`, [['quick', 'slow']], { jobs: 2, joblog, signal: controller.signal, spawner });
     const seen: number[] = [];
     const reason = new Error('stop');
     await expect((async () => {
@@ -136,7 +148,7 @@ describe('parallel', () => {
   });
 
   it('resumes from a job log, skipping what it has', async () => {
-    const joblog = join(dir, 'resume.log');
+    const joblog = join(dir, `resume-${spawner}.log`);
     await collect('exit {}', [['0', '1']], { joblog, jobs: 1 });
     const again = await collect('exit {}', [['0', '1', '0']], { joblog, resume: true });
     expect(again.jobs.map((job) => job.seq)).toEqual([3]);
@@ -161,10 +173,19 @@ describe('parallel', () => {
     expect(() => parallel('x', [], { resume: true })).toThrow(new TypeError('Expected `joblog` with `resume`, `resumeFailed` or `retryFailed`'));
     expect(() => parallel('x', [], { timeout: '5x' })).toThrow(new RangeError("Expected `timeout` to be milliseconds or a percentage like '200%', got `\"5x\"` (string)"));
     expect(() => parallel('x', [], { lineBuffer: true })).toThrow(new TypeError('Expected `onLine` with `lineBuffer`'));
+    expect(() => parallel('x', [], { spawner: 'fast' as 'shell' })).toThrow(new TypeError("Expected `spawner` to be 'shell' or 'direct', got `\"fast\"` (string)"));
+  });
+
+  it('leaves no process of a job behind once the run ends, and keeps a job\'s output over maxOutput at the bound', async () => {
+    const marker = `loom-leftover-${spawner}-${process.pid}`;
+    await collect(`sh -c 'sleep 30; : ${marker}' & echo {}`, [['x']]);
+    expect(alive(marker)).toBe(false);
+    const { jobs } = await collect('head -c 5000 /dev/zero; : {}', [['x']], { maxOutput: 1000 });
+    expect([jobs[0]?.stdoutBytes.length, jobs[0]?.signal, jobs[0]?.error?.name]).toEqual([1000, 15, 'OutputLimitError']);
   });
 
   it('can be iterated once', async () => {
-    const run = parallel('true', [['x']]);
+    const run = parallel('true', [['x']], { spawner });
     for await (const _ of run) void _;
     await expect(run[Symbol.asyncIterator]().next()).rejects.toThrow('A parallel run can be iterated only once');
   });
