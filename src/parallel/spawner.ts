@@ -13,7 +13,7 @@
  * Protocol: each helper is `sh -c HELPER` in its own process group (loom/subprocess, `group:
  * true`), running one job at a time. The engine writes the job's command into a script file in
  * a private temporary directory and the file's path, one line, to the helper's stdin; the helper
- * runs `/bin/sh FILE`, whose first line sends stdout and stderr into `FILE.out` and `FILE.err`,
+ * runs it (see `HELPER`), the script sending stdout and stderr into `FILE.out` and `FILE.err`,
  * and answers with the exit status on its stdout. The script starts with an EXIT trap that writes the job shell's
  * own exit code to `FILE.code`: a shell reports death by signal N as status 128 + N, like an
  * `exit 128+N`, and only the code file (written on exit, never on death by signal) tells them
@@ -40,11 +40,13 @@ import type { AttemptResult } from './attempt.js';
 import { OutputLimitError } from './attempt.js';
 
 /**
- * The helper. The job's redirections are the script's own first line, not the helper's: dash
+ * The helper. The job runs as `/bin/sh -c '. FILE'` with `$0` set to `/bin/sh` and the script's
+ * first line dropping FILE from `$1`, so the command sees what GNU's `sh -c COMMAND` would. The
+ * job's redirections are the script's own (second) line, not the helper's: dash
  * applies a command's redirections in the parent around the wait, so its own "Terminated"
  * report of a job killed by a signal would land in the job's stderr (GNU shows none).
  */
-const HELPER = 'trap : TERM INT\nwhile IFS= read -r f; do /bin/sh "$f"; echo "$?"; done\n';
+const HELPER = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$?"; done\n`;
 
 /** GNU's termseq, shortened, as for directly started jobs. */
 const FORCE_KILL_AFTER = 200;
@@ -137,7 +139,7 @@ export class ShellSpawner implements AsyncDisposable {
     }
     this.#directory ??= mkdtempSync(join(tmpdir(), 'loom-parallel-'));
     const path = join(this.#directory, String(++this.#files));
-    writeFileSync(path, `exec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
+    writeFileSync(path, `shift\nexec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
     const startTime = Date.now();
     const started = performance.now();
     let timedOut = false;
