@@ -3,7 +3,8 @@
  *
  * - N jobs of `true {}` with 4 at a time, jobs/s (1,000 jobs; quick: 20). Rows: the CLI
  *   (`node dist/src/cli/main.js parallel -j4 true {} ::: 1..N`, Node's start-up included, as a
- *   user pays it), the engine called in this process (`parallel('true {}', ...)`), GNU parallel
+ *   user pays it), the engine called in this process (`parallel('true {}', ...)`, its default
+ *   shell spawner; and with `spawner: 'direct'`, each job forked by Node itself), GNU parallel
  *   with the same command line (`PARALLEL_SHELL=/bin/sh`), a raw Node loop spawning
  *   `/bin/sh -c 'true N'` 4 at a time (the floor for one Node process forking through
  *   `child_process`), and `xargs -P 4 -n 1 true` (no shell, C). Targets: >= 2.5x GNU's
@@ -67,9 +68,9 @@ async function rawLoop(n: number, jobs: number): Promise<number> {
   return performance.now() - start;
 }
 
-async function engine(command: string, values: string[], jobs: number): Promise<number> {
+async function engine(command: string, values: string[], jobs: number, spawner: 'shell' | 'direct' = 'shell'): Promise<number> {
   const start = performance.now();
-  for await (const job of parallel(command, [values], { jobs })) if (!job.ok) throw new Error(`job failed: ${job.command}`);
+  for await (const job of parallel(command, [values], { jobs, spawner })) if (!job.ok) throw new Error(`job failed: ${job.command}`);
   return performance.now() - start;
 }
 
@@ -81,6 +82,7 @@ const suite: Suite = async ({ quick }) => {
   const cases: [string, () => Promise<number>][] = [
     ['loom parallel (CLI)', () => timed(process.execPath, [CLI, 'parallel', '-j4', 'true {}', ':::', ...values])],
     ['loom parallel() (engine)', () => engine('true {}', values, 4)],
+    ['loom parallel(), spawner direct', () => engine('true {}', values, 4, 'direct')],
     ['raw Node loop', () => rawLoop(n, 4)],
     ['xargs -P 4', () => timed('xargs', ['-P', '4', '-n', '1', 'true'], undefined, values.join('\n'))],
   ];
