@@ -116,6 +116,12 @@ describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawne
     expect(readFileSync(joblog, 'utf8').split('\n')[1]).toMatch(/^1\t:\t\d+\.\d{3}\t +\d+\.\d{3}\t0\t8\t-1\t15\techo start x; sleep 30$/);
   });
 
+  it('a percentage timeout is measured against the median runtime of the jobs that succeeded', async () => {
+    // The first job has no median to go by; the second gets 50 x the first's runtime, far below 30 s.
+    const { jobs } = await collect('if [ {} = slow ]; then sleep 30; fi', [['fast', 'slow']], { jobs: 1, timeout: '5000%', keepOrder: true });
+    expect(jobs.map((job) => [job.args[0], job.timedOut])).toEqual([['fast', false], ['slow', true]]);
+  });
+
   it('retries a failing job, keeping only the last attempt\'s output', async () => {
     const counter = join(dir, `count-${spawner}`);
     const { jobs } = await collect(`echo x >> ${counter}; n=$(wc -l < ${counter}); echo try $n {}; [ $n -ge 3 ]`, [['x']], { retries: 3 });
