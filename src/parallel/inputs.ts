@@ -90,13 +90,8 @@ async function* zipGroup(members: readonly AsyncIterator<string>[]): AsyncGenera
 }
 
 /**
- * Every combination of the sources' values, in GNU's order, as argument lists. No source at
- * all gives nothing.
- *
- * @example
- * ```ts
- * for await (const args of combine([['a', 'b'], ['1', '2']])) console.log(args); // [a,1] [a,2] [b,1] [b,2]
- * ```
+ * Every combination of the sources' values, in GNU's order, as argument lists (`::: a b ::: 1 2`
+ * gives `[a, 1]`, `[a, 2]`, `[b, 1]`, `[b, 2]`). No source at all gives nothing.
  */
 export async function* combine(sources: readonly InputSource[], limits: CombineLimits = DEFAULTS): AsyncGenerator<string[], void, undefined> {
   if (sources.length === 0) return;
