@@ -21,6 +21,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   photos: () => import('./photos.js'),
   pipeline: () => import('./pipeline.js'),
   soak: () => import('./soak.js'),
+  parallel: () => import('./parallel.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });

@@ -83,6 +83,10 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
 
 /** Checks one command's options token by token; see the module comment for why not `strict`. */
 function parseCommandArgs(command: Command, args: readonly string[]): Invocation {
+  if (command.rawArgs === true) {
+    if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) return { kind: 'help', command };
+    return { kind: 'run', command, positionals: args, values: {} };
+  }
   const options: Record<string, OptionSpec> = { ...command.options, help: HELP_OPTION };
   const { values, positionals, tokens } = parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true });
   const accepted = Object.keys(options).map((name) => `--${name}`);

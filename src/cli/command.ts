@@ -49,6 +49,10 @@ export interface CommandInput {
   readonly err: (line: string) => void;
   /** Aborted when the user interrupts the process (SIGINT or SIGTERM); pass it to every wait. */
   readonly signal: AbortSignal;
+  /** Writes bytes as they are, no newline added (a job's output passed through); absent where only lines can be written. */
+  readonly write?: ((stream: 'stdout' | 'stderr', data: string | Uint8Array) => void) | undefined;
+  /** Sets the exit status the command ends with when it resolves (default 0): for a command whose original has its own statuses. */
+  readonly setExitStatus?: ((status: number) => void) | undefined;
 }
 
 /**
@@ -82,8 +86,19 @@ export interface Command {
   /** Left out of `loom --help` (still runnable): tooling the tests use, not a user feature. */
   readonly hidden?: boolean;
   /**
-   * Runs the command. Resolves when it is done; rejects with a {@link UsageError} for bad
-   * positionals (exit 2), with `signal.reason` when interrupted, or with any other error (exit 1).
+   * The command reads its own command line (GNU parallel's grammar): every word after its name
+   * reaches `run` as a positional, unchecked, except a lone `--help`.
+   */
+  readonly rawArgs?: boolean;
+  /**
+   * The exit status after SIGINT/SIGTERM, when the command's original has its own (GNU
+   * parallel's 255); default 128 + the signal's number.
+   */
+  readonly interruptedStatus?: number;
+  /**
+   * Runs the command. Resolves when it is done (exit 0, or the status given to
+   * `setExitStatus`); rejects with a {@link UsageError} for bad positionals (exit 2), with
+   * `signal.reason` when interrupted, or with any other error (exit 1).
    */
   run(input: CommandInput): Promise<void>;
 }

@@ -17,6 +17,8 @@ import { readVersion } from './version.js';
 export interface Output {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Writes bytes unchanged; see `CommandInput.write`. */
+  readonly write?: ((stream: 'stdout' | 'stderr', data: string | Uint8Array) => void) | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface Output {
  * const status = await execute(['demo', '54'], commands, { out: console.log, err: console.error }, signal);
  * ```
  */
-export async function execute(argv: readonly string[], commands: readonly Command[], { out, err }: Output, signal: AbortSignal): Promise<number> {
+export async function execute(argv: readonly string[], commands: readonly Command[], { out, err, write }: Output, signal: AbortSignal): Promise<number> {
   try {
     const invocation = parseCommandLine(argv, commands);
     switch (invocation.kind) {
@@ -42,9 +44,14 @@ export async function execute(argv: readonly string[], commands: readonly Comman
       case 'version':
         out(await readVersion());
         return 0;
-      case 'run':
-        await invocation.command.run({ positionals: invocation.positionals, values: invocation.values, out, err, signal });
-        return 0;
+      case 'run': {
+        let status = 0;
+        const setExitStatus = (value: number): void => {
+          status = value;
+        };
+        await invocation.command.run({ positionals: invocation.positionals, values: invocation.values, out, err, signal, write, setExitStatus });
+        return status;
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {

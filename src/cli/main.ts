@@ -8,7 +8,8 @@
  * - 0 when the command finished, 1 when it failed (the error goes to standard error),
  * - 2 for a usage error (unknown command, option or item),
  * - 130 / 143 when SIGINT / SIGTERM interrupted it (128 + the signal's number), whatever the
- *   command did on the way out, so a script sees the interruption,
+ *   command did on the way out, so a script sees the interruption (a command whose original
+ *   has its own status for that, `loom parallel`'s 255 as GNU parallel's, declares it),
  * - 141 when standard output was closed under it (`loom demo | head`), as if SIGPIPE had
  *   killed it, quietly.
  *
@@ -55,6 +56,7 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
   const onSignal = (name: keyof typeof SIGNAL_STATUS): void => {
     // The second signal: the command is not unwinding fast enough, and the user asked twice.
     if (++signals > 1) process.exit(stoppedWith ?? SIGNAL_STATUS[name]);
+    signalled = true;
     stop(SIGNAL_STATUS[name], new Error(`Interrupted by ${name}`));
   };
   const onSigint = (): void => onSignal('SIGINT');
@@ -73,18 +75,24 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
     if (process.stdout.writable) process.stdout.write(`${line}\n`);
   };
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  const write = (stream: 'stdout' | 'stderr', data: string | Uint8Array): void => {
+    if (stream === 'stderr') process.stderr.write(data);
+    else if (process.stdout.writable) process.stdout.write(data);
+  };
+  let signalled = false;
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.stdout.on('error', onStdoutError);
   let status: number;
   try {
-    status = await execute(argv, commands, { out, err }, controller.signal);
+    status = await execute(argv, commands, { out, err, write }, controller.signal);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
     process.stdout.off('error', onStdoutError);
   }
-  process.exit(stoppedWith ?? status);
+  const interruptedStatus = signalled ? commands.find((command) => command.name === argv[0])?.interruptedStatus : undefined;
+  process.exit(interruptedStatus ?? stoppedWith ?? status);
 }
 
 await main();
