@@ -82,6 +82,11 @@ export interface Command {
   /** Left out of `loom --help` (still runnable): tooling the tests use, not a user feature. */
   readonly hidden?: boolean;
   /**
+   * SIGINT/SIGTERM is how this command is meant to end (a worker draining its jobs): when it
+   * then finishes without error, `loom` exits 0 instead of 130/143.
+   */
+  readonly stopsOnSignal?: boolean;
+  /**
    * Runs the command. Resolves when it is done; rejects with a {@link UsageError} for bad
    * positionals (exit 2), with `signal.reason` when interrupted, or with any other error (exit 1).
    */

@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { idleCommand } from './commands/idle.js';
 import { lifeServerCommand } from './commands/life-server.js';
 import { lifeCommand } from './commands/life.js';
+import { workerCommand } from './commands/worker.js';
 
 /**
  * Every `loom` subcommand, in the order `loom --help` lists them.
@@ -20,4 +21,4 @@ import { lifeCommand } from './commands/life.js';
  * const demo = commands.find((command) => command.name === 'demo');
  * ```
  */
-export const commands: readonly Command[] = [demoCommand, lifeCommand, lifeServerCommand, idleCommand];
+export const commands: readonly Command[] = [demoCommand, lifeCommand, lifeServerCommand, idleCommand, workerCommand];

@@ -8,7 +8,9 @@
  * - 0 when the command finished, 1 when it failed (the error goes to standard error),
  * - 2 for a usage error (unknown command, option or item),
  * - 130 / 143 when SIGINT / SIGTERM interrupted it (128 + the signal's number), whatever the
- *   command did on the way out, so a script sees the interruption,
+ *   command did on the way out, so a script sees the interruption — except for a command
+ *   marked `stopsOnSignal` (`loom worker`), for which the signal is the normal way to stop:
+ *   it exits 0 when it then finishes without error,
  * - 141 when standard output was closed under it (`loom demo | head`), as if SIGPIPE had
  *   killed it, quietly.
  *
@@ -84,7 +86,9 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
     process.off('SIGTERM', onSigterm);
     process.stdout.off('error', onStdoutError);
   }
-  process.exit(stoppedWith ?? status);
+  const signalled = stoppedWith === SIGNAL_STATUS.SIGINT || stoppedWith === SIGNAL_STATUS.SIGTERM;
+  const stopsOnSignal = commands.find((command) => command.name === argv[0])?.stopsOnSignal === true;
+  process.exit(signalled && stopsOnSignal && status === 0 ? 0 : (stoppedWith ?? status));
 }
 
 await main();
