@@ -8,7 +8,7 @@
  * on a remote machine, later, as a confusing bug. It is rejected here instead, at `submit`,
  * with the path of the offending value. `undefined` is accepted as an object property (it is
  * dropped, and reading it gives `undefined` again) and as a whole result (it arrives as `null`),
- * nowhere else.
+ * nowhere else; `-0` arrives as `0`, which compares equal.
  *
  * The walk is iterative (a deep value cannot overflow the stack) and linear in the size of the
  * value; a value seen twice on the same path is a cycle. A value shared by two paths (a DAG) is

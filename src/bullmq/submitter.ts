@@ -62,7 +62,10 @@ export interface SubmitterSettings {
  */
 export class Submitter {
   readonly settings: SubmitterSettings;
-  readonly #connections: Promise<Connections>;
+  /** Opened on the first job, so that an executor that never submits never connects. */
+  #connections: Promise<Connections> | undefined;
+  /** Everything opened so far, closed by `close()` even while still connecting. */
+  readonly #opened: (() => Promise<unknown>)[] = [];
   /** Every job some caller waits for, by id; a job leaves when it is done or nobody waits any more. */
   readonly #jobs = new Map<string, TrackedJob>();
   /** Jobs held back by `maxInFlight`, oldest first, from `#head` on (entries before it are spent). */
@@ -84,9 +87,6 @@ export class Submitter {
 
   constructor(settings: SubmitterSettings) {
     this.settings = settings;
-    this.#connections = this.#connect();
-    // A failure to connect is reported through every job that needed the connection.
-    this.#connections.catch(() => undefined);
   }
 
   get closed(): boolean {
@@ -157,13 +157,13 @@ export class Submitter {
     this.#closed = true;
     await this.idle();
     while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
-    let connections: Connections;
-    try {
-      connections = await this.#connections;
-    } catch {
-      return;
-    }
-    await Promise.allSettled([connections.events.close(), connections.queue.close(), connections.redis.quit()]);
+    await Promise.allSettled(this.#opened.splice(0).map((close) => close()));
+  }
+
+  /** The connections, opened on first use. */
+  #connected(): Promise<Connections> {
+    this.#connections ??= this.#connect();
+    return this.#connections;
   }
 
   async #connect(): Promise<Connections> {
@@ -172,31 +172,30 @@ export class Submitter {
     const onError = (error: unknown): void => this.settings.onError?.(error);
     const redis = openRedis(Redis, connection);
     redis.on('error', onError);
+    this.#opened.push(async () => redis.disconnect());
     const queue = new bullmq.Queue(name, { connection: bullConnection(connection), prefix });
     queue.on('error', onError);
-    try {
-      await queue.waitUntilReady();
-      // The reader starts right after this mark, before any job of ours exists.
-      const start = await redis.xadd(queue.keys.events as string, '*', 'event', SYNC_EVENT, 'token', 'start');
-      const events = new bullmq.QueueEvents(name, { connection: bullConnection(connection), prefix, lastEventId: start ?? '$' });
-      events.on('error', onError);
-      events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, { ok: true, value: returnvalue }));
-      events.on('failed', ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason));
-      events.on('removed', ({ jobId }) => this.#lost(jobId, 'it was removed from the queue'));
-      events.on('drained', () => this.#check());
-      events.on(SYNC_EVENT as 'drained', (args: unknown) => this.#onMark(args));
-      let ready = false;
-      redis.on('ready', () => {
-        if (ready) this.#check();
-        ready = true;
-      });
-      if (redis.status === 'ready') ready = true;
-      await events.waitUntilReady();
-      return { queue, events, redis };
-    } catch (error) {
-      await Promise.allSettled([queue.close(), redis.quit()]);
-      throw error;
-    }
+    this.#opened.unshift(() => queue.close());
+    await queue.waitUntilReady();
+    if (this.#closed && this.#jobs.size === 0) throw new Error('BullExecutor was shut down while connecting');
+    // The reader starts right after this mark, before any job of ours exists.
+    const start = await redis.xadd(queue.keys.events as string, '*', 'event', SYNC_EVENT, 'token', 'start');
+    const events = new bullmq.QueueEvents(name, { connection: bullConnection(connection), prefix, lastEventId: start ?? '$' });
+    events.on('error', onError);
+    this.#opened.unshift(() => events.close());
+    events.on('completed', ({ jobId, returnvalue }) => this.#settle(jobId, { ok: true, value: returnvalue }));
+    events.on('failed', ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => this.#lost(jobId, 'it was removed from the queue'));
+    events.on('drained', () => this.#check());
+    events.on(SYNC_EVENT as 'drained', (args: unknown) => this.#onMark(args));
+    let ready = false;
+    redis.on('ready', () => {
+      if (ready) this.#check();
+      ready = true;
+    });
+    if (redis.status === 'ready') ready = true;
+    await events.waitUntilReady();
+    return { queue, events, redis };
   }
 
   /** Sends held jobs to Redis while there is room. */
@@ -225,7 +224,7 @@ export class Submitter {
 
   async #add(batch: readonly TrackedJob[]): Promise<void> {
     try {
-      const { queue } = await this.#connections;
+      const { queue } = await this.#connected();
       const jobs = batch.map((job) => ({ name: job.spec.name, data: job.spec.args, opts: this.#jobOptions(job) }));
       if (jobs.length === 1) {
         const [only] = jobs as [(typeof jobs)[0]];
@@ -260,7 +259,7 @@ export class Submitter {
 
   /** Settles the jobs among `jobs` that Redis says are finished; returns those Redis does not have. */
   async #settleIfFinished(jobs: readonly TrackedJob[]): Promise<TrackedJob[]> {
-    const { queue } = await this.#connections;
+    const { queue } = await this.#connected();
     const found = await Promise.all(jobs.map((job) => queue.getJob(job.id)));
     const missing: TrackedJob[] = [];
     for (const [i, job] of jobs.entries()) {
@@ -307,7 +306,7 @@ export class Submitter {
 
   /** Writes a `loom:sync` mark into the event stream and resolves once the event reader reaches it. */
   async #mark(): Promise<void> {
-    const { queue, redis } = await this.#connections;
+    const { queue, redis } = await this.#connected();
     const token = randomBytes(9).toString('base64url');
     const reached = new Promise<void>((resolve) => this.#marks.set(token, resolve));
     try {
@@ -333,7 +332,7 @@ export class Submitter {
     // BullMQ's own failure (a job stalled too often): the attempts made are in the job's hash.
     this.#track(
       (async () => {
-        const { queue } = await this.#connections;
+        const { queue } = await this.#connected();
         const attemptsMade = (await queue.getJob(jobId))?.attemptsMade ?? 0;
         this.#settle(jobId, { ok: false, error: () => decodeFailure(failedReason, jobId, attemptsMade) });
       })(),
@@ -386,7 +385,7 @@ export class Submitter {
 
   /** Removes the job if it is still waiting; else asks the worker running it to cancel it (BullMQ's `Worker.cancelJob`). */
   async #cancelRemote(jobId: string, reason: unknown): Promise<void> {
-    const { queue, redis } = await this.#connections;
+    const { queue, redis } = await this.#connected();
     if ((await queue.remove(jobId)) === 1) return;
     await redis.publish(cancelChannel(this.settings.location), formatCancelRequest(jobId, reason));
   }

@@ -19,7 +19,7 @@ import type { Redis } from 'ioredis';
 import { checkInteger, checkOptions, expectation } from '../core/validate.js';
 import { settingsOf } from '../workers/options.js';
 import { WorkerPool } from '../workers/pool.js';
-import { bullConnection, locationOf, openRedis, type QueueLocation } from './connection.js';
+import { bullConnection, locationOf, openRedis, type Location, type QueueLocation } from './connection.js';
 import { checkPeersInstalled, loadPeers } from './load.js';
 import { makeProcessor, RecentIds, type ActiveJob } from './processor.js';
 import { cancelChannel, parseCancelRequest } from './protocol.js';
@@ -75,7 +75,25 @@ const REMEMBERED_CANCELLATIONS = 10_000;
  * process.once('SIGTERM', () => void worker.close({ timeout: 10_000 }));
  * ```
  */
-export async function startWorker(options: StartWorkerOptions): Promise<BullWorker> {
+export function startWorker(options: StartWorkerOptions): Promise<BullWorker> {
+  const settings = checkWorkerOptions(options);
+  return start(settings);
+}
+
+/** The checked options of a worker. */
+interface WorkerSettings {
+  readonly location: Location;
+  readonly moduleUrl: string;
+  readonly concurrency: number;
+  readonly threads: number;
+  readonly lockDuration: number | undefined;
+  readonly stalledInterval: number | undefined;
+  readonly maxStalledCount: number | undefined;
+  readonly onError: ((error: unknown) => void) | undefined;
+}
+
+/** Checks `options` synchronously (bad arguments throw where `startWorker` is called). */
+function checkWorkerOptions(options: StartWorkerOptions): WorkerSettings {
   const location = locationOf(options);
   const { module, threads = 0, lockDuration, stalledInterval, maxStalledCount, onError } = options;
   checkInteger('threads', threads, 0);
@@ -87,7 +105,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<BullWork
   if (onError !== undefined && typeof onError !== 'function') throw new TypeError(expectation('onError', 'a function', onError));
   const { moduleUrl } = settingsOf({ module });
   checkPeersInstalled('startWorker');
+  return { location, moduleUrl, concurrency, threads, lockDuration, stalledInterval, maxStalledCount, onError };
+}
 
+async function start(settings: WorkerSettings): Promise<BullWorker> {
+  const { location, moduleUrl, concurrency, threads, lockDuration, stalledInterval, maxStalledCount, onError } = settings;
   const tasks = (await import(moduleUrl)) as Record<string, unknown>;
   const { bullmq, Redis } = await loadPeers();
   const report = (error: unknown): void => onError?.(error);
