@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   workers: () => import('./workers.js'),
   life: () => import('./life.js'),
   'life-engine': () => import('./life-engine.js'),
+  bullmq: () => import('./bullmq.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });
