@@ -11,6 +11,7 @@
  * @module
  */
 
+import { once } from 'node:events';
 import type { ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { checkOptions, expectation } from '../core/validate.js';
@@ -130,4 +131,20 @@ export function openRedis(RedisClass: typeof Redis, connection: RedisConnectionO
   // be named under exactOptionalPropertyTypes (its own RedisOptions does not satisfy it).
   const options = rest as never;
   return url === undefined ? new RedisClass(options) : new RedisClass(url, options);
+}
+
+/**
+ * Disconnects `redis` and resolves once its socket is closed, so that nothing is left open
+ * when a close resolves.
+ *
+ * @example
+ * ```ts
+ * await closeRedis(redis);
+ * ```
+ */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === 'end') return;
+  const ended = once(redis, 'end');
+  redis.disconnect();
+  await ended;
 }

@@ -31,7 +31,7 @@ import { randomBytes } from 'node:crypto';
 import type * as BullMQ from 'bullmq';
 import type { Redis } from 'ioredis';
 import { CancelledError } from '../core/errors.js';
-import { bullConnection, openRedis, type Location } from './connection.js';
+import { bullConnection, closeRedis, openRedis, type Location } from './connection.js';
 import { decodeFailure, isEnvelope, JobLostError } from './errors.js';
 import { loadPeers } from './load.js';
 import { cancelChannel, formatCancelRequest, KEEP_FAILED, KEEP_RESULTS, SYNC_EVENT } from './protocol.js';
@@ -44,6 +44,9 @@ interface Connections {
   /** Writes marks and cancellation requests; its reconnections trigger a check of every job. */
   readonly redis: Redis;
 }
+
+/** BullMQ's listeners, and ours for the `loom:sync` marks (a custom event: its fields as written). */
+type MarkListener = BullMQ.QueueEventsListener & { readonly [SYNC_EVENT]: (args: { readonly token?: unknown }) => void };
 
 /** The checked settings of one executor. */
 export interface SubmitterSettings {
@@ -172,7 +175,7 @@ export class Submitter {
     const onError = (error: unknown): void => this.settings.onError?.(error);
     const redis = openRedis(Redis, connection);
     redis.on('error', onError);
-    this.#opened.push(async () => redis.disconnect());
+    this.#opened.push(() => closeRedis(redis));
     const queue = new bullmq.Queue(name, { connection: bullConnection(connection), prefix });
     queue.on('error', onError);
     this.#opened.unshift(() => queue.close());
@@ -187,7 +190,7 @@ export class Submitter {
     events.on('failed', ({ jobId, failedReason }) => this.#onFailed(jobId, failedReason));
     events.on('removed', ({ jobId }) => this.#lost(jobId, 'it was removed from the queue'));
     events.on('drained', () => this.#check());
-    events.on(SYNC_EVENT as 'drained', (args: unknown) => this.#onMark(args));
+    events.on<MarkListener>(SYNC_EVENT, (args: { readonly token?: unknown }) => this.#onMark(args));
     let ready = false;
     redis.on('ready', () => {
       if (ready) this.#check();
@@ -317,8 +320,8 @@ export class Submitter {
     }
   }
 
-  #onMark(args: unknown): void {
-    const token = (args as { token?: unknown } | undefined)?.token;
+  #onMark(args: { readonly token?: unknown }): void {
+    const { token } = args;
     if (typeof token === 'string') this.#marks.get(token)?.();
   }
 
@@ -403,3 +406,4 @@ export class Submitter {
     for (const wake of idle) wake();
   }
 }
+

@@ -19,7 +19,7 @@ import type { Redis } from 'ioredis';
 import { checkInteger, checkOptions, expectation } from '../core/validate.js';
 import { settingsOf } from '../workers/options.js';
 import { WorkerPool } from '../workers/pool.js';
-import { bullConnection, locationOf, openRedis, type Location, type QueueLocation } from './connection.js';
+import { bullConnection, closeRedis, locationOf, openRedis, type Location, type QueueLocation } from './connection.js';
 import { checkPeersInstalled, loadPeers } from './load.js';
 import { makeProcessor, RecentIds, type ActiveJob } from './processor.js';
 import { cancelChannel, parseCancelRequest } from './protocol.js';
@@ -132,7 +132,7 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
     worker.on('error', report);
     await worker.waitUntilReady();
   } catch (error) {
-    await Promise.allSettled([worker?.close(true), subscriber.quit(), pool?.terminate()]);
+    await Promise.allSettled([worker?.close(true), closeRedis(subscriber), pool?.terminate()]);
     throw error;
   }
   const running = worker;
@@ -164,7 +164,7 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
         await finished;
       } finally {
         clearTimeout(timer);
-        await Promise.allSettled([subscriber.quit(), pool?.shutdown()]);
+        await Promise.allSettled([closeRedis(subscriber), pool?.shutdown()]);
       }
     })();
     return closing;

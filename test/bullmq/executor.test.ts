@@ -8,7 +8,7 @@ import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BullExecutor, JobLostError, RemoteTaskError, startWorker, type BullWorker } from '../../src/bullmq/index.js';
 import { CancelledError, InvalidStateError, TimeoutError } from '../../src/core/errors.js';
-import { settle } from '../helpers.js';
+import { abortListeners, settle } from '../helpers.js';
 import { deleteKeys, redisUrl, TASKS, uniquePrefix } from './support.js';
 
 describe.skipIf(redisUrl === undefined)('BullExecutor with a worker in this process', () => {
@@ -178,6 +178,19 @@ describe.skipIf(redisUrl === undefined)('BullExecutor with a worker in this proc
     } finally {
       await small.shutdown();
     }
+  });
+
+  it('leaves no listener on the caller\'s signal, settled or aborted', async () => {
+    const controller = new AbortController();
+    expect(await executor.run('add', [1, 2], { signal: controller.signal, timeout: 10_000 })).toBe(3);
+    expect(await executor.submit('add', [2, 2], { signal: controller.signal })).toBe(4);
+    expect(await executor.map('echo', [1, 2], { signal: controller.signal })).toEqual([1, 2]);
+    expect(abortListeners(controller.signal)).toBe(0);
+    const other = new AbortController();
+    const running = executor.run('waitForAbort', [], { signal: other.signal });
+    other.abort(new Error('gone'));
+    await expect(running).rejects.toThrow('gone');
+    expect(abortListeners(other.signal)).toBe(0);
   });
 
   it('refuses new tasks after shutdown, and waits for running ones', async () => {
