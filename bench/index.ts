@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   life: () => import('./life.js'),
   'life-engine': () => import('./life-engine.js'),
   bullmq: () => import('./bullmq.js'),
+  photos: () => import('./photos.js'),
 };
 
 const { values, positionals } = parseArgs({ options: { quick: { type: 'boolean', default: false } }, allowPositionals: true });

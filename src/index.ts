@@ -124,6 +124,18 @@ export {
 } from './bullmq/index.js';
 
 export {
+  pipeline,
+  Pipeline,
+  StageError,
+  type PipelineRunOptions,
+  type StageOptions,
+  type BatchOptions,
+  type PipelineStats,
+  type StageStats,
+  type LatencyStats,
+} from './pipeline/index.js';
+
+export {
   ALIVE,
   EMPTY,
   isCellState,

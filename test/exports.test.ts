@@ -26,10 +26,10 @@ describe('the package surface', () => {
   });
 
   it('offers one subpath per layer', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bullmq', './life', './package.json', './queue', './subprocess', './sync', './tasks', './workers']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bullmq', './life', './package.json', './pipeline', './queue', './subprocess', './sync', './tasks', './workers']);
   });
 
-  it.each(['sync', 'queue', 'tasks'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
+  it.each(['sync', 'queue', 'tasks', 'pipeline'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
     const loaded = inFreshProcess(
       `await import('loom/${layer}'); console.log(JSON.stringify(process.moduleLoadList.filter((name) => /worker_threads|child_process/.test(name))))`,
     );
@@ -38,7 +38,7 @@ describe('the package surface', () => {
 
   // The hook makes `bullmq` and `ioredis` unresolvable, as where they are not installed: a layer
   // that loaded either (even the root, which re-exports loom/bullmq's names) fails to import.
-  it.each(['loom', 'loom/sync', 'loom/queue', 'loom/tasks', 'loom/subprocess', 'loom/workers', 'loom/life', 'loom/bullmq'])(
+  it.each(['loom', 'loom/sync', 'loom/queue', 'loom/tasks', 'loom/subprocess', 'loom/workers', 'loom/life', 'loom/pipeline', 'loom/bullmq'])(
     'loads neither bullmq nor ioredis with %s, and works without them',
     (specifier) => {
       const hook = `export async function resolve(specifier, context, next) {
@@ -66,7 +66,7 @@ describe('the package surface', () => {
     const missing = inFreshProcess(`
       const root = await import('loom');
       const missing = [];
-      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'bullmq']) {
+      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'bullmq', 'pipeline']) {
         const sub = await import('loom/' + layer);
         for (const [name, value] of Object.entries(sub)) if (root[name] !== value) missing.push(layer + '.' + name);
       }
