@@ -47,8 +47,8 @@ console.log('ready');
 process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));
 `;
 
-/** True when Redis answers PING at `url` within a second. */
-function pingRedis(url: string): Promise<boolean> {
+/** True when Redis answers PING at `url` within a second (the photos suite asks too). */
+export function pingRedis(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = createConnection({ host: hostname, port: Number(port || 6379) });
