@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Whether Redis answers, decided once: the Redis suites run, are skipped with one line, or fail under LOOM_REQUIRE_REDIS=1.
+    globalSetup: ['test/bullmq/global-setup.ts'],
     typecheck: {
       include: ['test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',

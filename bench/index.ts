@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<{ default: Suite }>> = {
   workers: () => import('./workers.js'),
   life: () => import('./life.js'),
   'life-engine': () => import('./life-engine.js'),
+  bullmq: () => import('./bullmq.js'),
   photos: () => import('./photos.js'),
   pipeline: () => import('./pipeline.js'),
   soak: () => import('./soak.js'),

@@ -30,6 +30,7 @@ import { parsePhotosArgs, USAGE, UsageError, type PhotosOptions } from './photos
 import { verifyUploads } from './photos/check.js';
 import type { Size } from './photos/images.js';
 import { progressReporter, type ProgressOutput } from './photos/progress.js';
+import { startFleet, type Fleet } from './photos/remote.js';
 import { runPipelined, runSerial, type PhotoJob } from './photos/runs.js';
 import { startPhotoServer } from './photos/server.js';
 import { statsTable } from './photos/table.js';
@@ -69,6 +70,8 @@ export interface PhotosReport {
 export async function runPhotos(options: PhotosOptions, io: PhotosIO): Promise<PhotosReport> {
   const { count, threads, photo, thumbnail, workers } = options;
   const pool = new WorkerPool({ module: io.tasks ?? TASKS, size: threads, concurrentTasksPerWorker: 1 });
+  /** The loom workers of `--redis`, closed with the pool. */
+  let fleet: Fleet | undefined;
   let ended = false;
   try {
     const generating = performance.now();
@@ -82,9 +85,15 @@ export async function runPhotos(options: PhotosOptions, io: PhotosIO): Promise<P
     const first = photos[0] as Uint8Array;
     await Promise.all(Array.from({ length: threads }, () => pool.run('thumbnail', [first, thumbnail.width, thumbnail.height], { signal: io.signal })));
 
+    fleet = options.redis === undefined ? undefined : await startFleet(options.redis, 2, Math.max(1, Math.floor(threads / 2)));
+    if (fleet !== undefined) {
+      const { resize } = fleet;
+      await Promise.all(Array.from({ length: threads }, () => resize(first, thumbnail.width, thumbnail.height, io.signal)));
+      io.out(`Thumbnails on 2 loom worker processes (${Math.max(1, Math.floor(threads / 2))} thread${threads < 4 ? '' : 's'} each) through BullMQ at ${options.redis ?? ''}`);
+    }
     const server = await startPhotoServer({ photos, latency: options.latency });
     try {
-      const job: PhotoJob = { server, pool, count, thumbnail };
+      const job: PhotoJob = { server, pool, count, thumbnail, resize: fleet?.resize };
       const progress = progressReporter(io.progress, count);
       let stats;
       try {
@@ -95,7 +104,8 @@ export async function runPhotos(options: PhotosOptions, io: PhotosIO): Promise<P
       const serialMs = await runSerial(job, 'serial', io.signal);
 
       io.out('');
-      io.out(`Pipelined (${workers.download} downloads, ${workers.resize} thumbnails on ${threads} thread${threads === 1 ? '' : 's'}, ${workers.upload} uploads at once):`);
+      const where = fleet === undefined ? `${threads} thread${threads === 1 ? '' : 's'}` : '2 loom workers';
+      io.out(`Pipelined (${workers.download} downloads, ${workers.resize} thumbnails on ${where}, ${workers.upload} uploads at once):`);
       for (const line of statsTable(stats)) io.out(`  ${line}`);
       const serialPerSecond = count / (serialMs / 1000);
       const pipelinedPerSecond = count / (stats.elapsed / 1000);
@@ -117,6 +127,7 @@ export async function runPhotos(options: PhotosOptions, io: PhotosIO): Promise<P
       await server.close();
     }
   } finally {
+    await fleet?.close();
     // After a failure or an abort, threads still busy with a thumbnail are ended, not waited for.
     await (ended ? pool.shutdown() : pool.terminate());
   }

@@ -106,6 +106,24 @@ export {
 } from './workers/index.js';
 
 export {
+  BullExecutor,
+  startWorker,
+  RemoteTaskError,
+  JobLostError,
+  type BullExecutorOptions,
+  type BullTaskOptions,
+  type BullMapOptions,
+  type BullShutdownOptions,
+  type BackoffOption,
+  type StartWorkerOptions,
+  type BullWorker,
+  type WorkerCloseOptions,
+  type QueueLocation,
+  type RedisConnection,
+  type RedisConnectionOptions,
+} from './bullmq/index.js';
+
+export {
   pipeline,
   Pipeline,
   StageError,

@@ -26,7 +26,7 @@ describe('the package surface', () => {
   });
 
   it('offers one subpath per layer', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './life', './package.json', './pipeline', './queue', './subprocess', './sync', './tasks', './workers']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bullmq', './life', './package.json', './pipeline', './queue', './subprocess', './sync', './tasks', './workers']);
   });
 
   it.each(['sync', 'queue', 'tasks', 'pipeline'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
@@ -36,11 +36,37 @@ describe('the package surface', () => {
     expect(loaded).toEqual([]);
   });
 
+  // The hook makes `bullmq` and `ioredis` unresolvable, as where they are not installed: a layer
+  // that loaded either (even the root, which re-exports loom/bullmq's names) fails to import.
+  it.each(['loom', 'loom/sync', 'loom/queue', 'loom/tasks', 'loom/subprocess', 'loom/workers', 'loom/life', 'loom/pipeline', 'loom/bullmq'])(
+    'loads neither bullmq nor ioredis with %s, and works without them',
+    (specifier) => {
+      const hook = `export async function resolve(specifier, context, next) {
+        if (/^(bullmq|ioredis)(\\/|$)/.test(specifier)) throw Object.assign(new Error('Cannot find package ' + specifier), { code: 'ERR_MODULE_NOT_FOUND' });
+        return next(specifier, context);
+      }`;
+      const loaded = inFreshProcess(`
+        import { register } from 'node:module';
+        register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hook)}));
+        const layer = await import('${specifier}');
+        let construct = 'no BullExecutor here';
+        if (layer.BullExecutor !== undefined) {
+          try { new layer.BullExecutor({ queue: 'q', connection: 'redis://127.0.0.1:1' }); } catch (error) { construct = error.message; }
+        }
+        console.log(JSON.stringify({ names: Object.keys(layer).length > 0, construct }));
+      `);
+      const construct = ['loom', 'loom/bullmq'].includes(specifier)
+        ? 'BullExecutor needs the optional peer dependency "bullmq": install it with `npm install bullmq ioredis`'
+        : 'no BullExecutor here';
+      expect(loaded).toEqual({ names: true, construct });
+    },
+  );
+
   it('re-exports every subpath name from the root, as the same object', () => {
     const missing = inFreshProcess(`
       const root = await import('loom');
       const missing = [];
-      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'pipeline']) {
+      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'bullmq', 'pipeline']) {
         const sub = await import('loom/' + layer);
         for (const [name, value] of Object.entries(sub)) if (root[name] !== value) missing.push(layer + '.' + name);
       }

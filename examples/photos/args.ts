@@ -11,6 +11,7 @@
  * @module
  */
 
+import { checkRedisUrl } from '../../src/bullmq/connection.js';
 import { describeValue, expectation } from '../../src/core/validate.js';
 import type { Size } from './images.js';
 
@@ -37,6 +38,8 @@ export interface PhotosOptions {
   readonly photo: Size;
   /** The thumbnails' size. */
   readonly thumbnail: Size;
+  /** Make the thumbnails on two `loom worker` processes through BullMQ on this Redis, instead of on local threads. */
+  readonly redis?: string | undefined;
 }
 
 /** A bad command line: the message says what is wrong; the caller prints it with {@link USAGE}. */
@@ -68,12 +71,13 @@ const NUMBERS: ReadonlyMap<string, NumberOption> = new Map([
 /** The help text. */
 export const USAGE = [
   'Usage: npm run photos -- [--quick] [--count N] [--latency MS] [--threads N]',
-  '         [--download-workers N] [--resize-workers N] [--upload-workers N] [--seed N]',
+  '         [--download-workers N] [--resize-workers N] [--upload-workers N] [--seed N] [--redis URL]',
   '',
   'Downloads generated photos from a local HTTP server, makes thumbnails on worker threads and',
   'uploads them back, serially and then as a pipeline, and compares the two.',
   '',
   '  --quick               small photos, few of them (the test suite runs this)',
+  '  --redis URL           make the thumbnails on 2 loom workers through BullMQ on this Redis',
   ...[...NUMBERS].map(([flag, option]) => `  ${`${flag} N`.padEnd(22)}${option.help}`),
   '  --help                print this and exit',
 ].join('\n');
@@ -93,6 +97,7 @@ export function parsePhotosArgs(argv: readonly string[], cores: number): PhotosO
   if (long !== -1) throw new UsageError(`Expected each argument to be at most ${MAX_ARG_LENGTH} characters, got one of ${argv[long]?.length ?? 0}`);
   const given = new Map<string, number>();
   let quick = false;
+  let redis: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     // i < argv.length, so the element exists.
     const arg = argv[i] as string;
@@ -104,9 +109,14 @@ export function parsePhotosArgs(argv: readonly string[], cores: number): PhotosO
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (flag === '--redis') {
+      if (redis !== undefined) throw new UsageError('Option --redis given twice');
+      redis = parseRedis(eq === -1 ? argv[++i] : arg.slice(eq + 1));
+      continue;
+    }
     const option = NUMBERS.get(flag);
     if (option === undefined) {
-      throw new UsageError(`${flag.startsWith('-') ? 'Unknown option' : 'Unexpected argument'} ${describeValue(arg)}: expected one of --quick, ${[...NUMBERS.keys()].join(', ')}, --help`);
+      throw new UsageError(`${flag.startsWith('-') ? 'Unknown option' : 'Unexpected argument'} ${describeValue(arg)}: expected one of --quick, ${[...NUMBERS.keys()].join(', ')}, --redis, --help`);
     }
     if (given.has(option.key)) throw new UsageError(`Option ${flag} given twice`);
     const text = eq === -1 ? argv[++i] : arg.slice(eq + 1);
@@ -122,7 +132,18 @@ export function parsePhotosArgs(argv: readonly string[], cores: number): PhotosO
     seed: given.get('seed') ?? 55,
     photo: quick ? { width: 320, height: 240 } : { width: 1024, height: 768 },
     thumbnail: quick ? { width: 80, height: 60 } : { width: 160, height: 120 },
+    redis,
   };
+}
+
+/** The value of `--redis`: a redis:// or rediss:// URL (at most {@link MAX_ARG_LENGTH} characters, like every argument). */
+function parseRedis(text: string | undefined): string {
+  if (text === undefined) throw new UsageError(expectation('--redis', 'followed by a redis:// URL', text));
+  try {
+    return checkRedisUrl('--redis', text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The value of `flag`: decimal digits only (no sign, exponent or spaces), within the option's range. */

@@ -27,6 +27,8 @@ export interface PhotoJob {
   readonly count: number;
   /** The thumbnails' size. */
   readonly thumbnail: Size;
+  /** Makes the thumbnails elsewhere instead of on `pool` (`--redis`: on loom workers through BullMQ). */
+  readonly resize?: ((photo: Uint8Array, width: number, height: number, signal: AbortSignal) => Promise<Uint8Array<ArrayBuffer>>) | undefined;
 }
 
 /**
@@ -53,6 +55,7 @@ async function fetchPhoto(job: PhotoJob, index: number, signal: AbortSignal): Pr
 /** Stage 2: its thumbnail, made on a thread; the photo's memory moves there, not a copy. */
 async function makeThumbnail(job: PhotoJob, photo: InFlight, signal: AbortSignal): Promise<InFlight> {
   const { width, height } = job.thumbnail;
+  if (job.resize !== undefined) return { index: photo.index, bytes: await job.resize(photo.bytes, width, height, signal) };
   const bytes = await job.pool.run<Uint8Array<ArrayBuffer>>('thumbnail', [photo.bytes, width, height], { signal, transfer: [photo.bytes.buffer] });
   return { index: photo.index, bytes };
 }

@@ -96,6 +96,11 @@ export interface Command {
    */
   readonly interruptedStatus?: number;
   /**
+   * SIGINT/SIGTERM is how this command is meant to end (a worker draining its jobs): when it
+   * then finishes without error, `loom` exits 0 instead of 130/143.
+   */
+  readonly stopsOnSignal?: boolean;
+  /**
    * Runs the command. Resolves when it is done (exit 0, or the status given to
    * `setExitStatus`); rejects with a {@link UsageError} for bad positionals (exit 2), with
    * `signal.reason` when interrupted, or with any other error (exit 1).

@@ -12,6 +12,7 @@ import { idleCommand } from './commands/idle.js';
 import { lifeServerCommand } from './commands/life-server.js';
 import { lifeCommand } from './commands/life.js';
 import { parallelCommand } from './commands/parallel.js';
+import { workerCommand } from './commands/worker.js';
 
 /**
  * Every `loom` subcommand, in the order `loom --help` lists them.
@@ -21,4 +22,4 @@ import { parallelCommand } from './commands/parallel.js';
  * const demo = commands.find((command) => command.name === 'demo');
  * ```
  */
-export const commands: readonly Command[] = [demoCommand, lifeCommand, lifeServerCommand, idleCommand, parallelCommand];
+export const commands: readonly Command[] = [demoCommand, lifeCommand, lifeServerCommand, parallelCommand, workerCommand, idleCommand];

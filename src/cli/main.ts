@@ -9,7 +9,9 @@
  * - 2 for a usage error (unknown command, option or item),
  * - 130 / 143 when SIGINT / SIGTERM interrupted it (128 + the signal's number), whatever the
  *   command did on the way out, so a script sees the interruption (a command whose original
- *   has its own status for that, `loom parallel`'s 255 as GNU parallel's, declares it),
+ *   has its own status for that, `loom parallel`'s 255 as GNU parallel's, declares it) —
+ *   except for a command marked `stopsOnSignal` (`loom worker`), for which the signal is the
+ *   normal way to stop: it exits 0 when it then finishes without error,
  * - 141 when standard output was closed under it (`loom demo | head`), as if SIGPIPE had
  *   killed it, quietly.
  *
@@ -56,7 +58,6 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
   const onSignal = (name: keyof typeof SIGNAL_STATUS): void => {
     // The second signal: the command is not unwinding fast enough, and the user asked twice.
     if (++signals > 1) process.exit(stoppedWith ?? SIGNAL_STATUS[name]);
-    signalled = true;
     stop(SIGNAL_STATUS[name], new Error(`Interrupted by ${name}`));
   };
   const onSigint = (): void => onSignal('SIGINT');
@@ -79,7 +80,6 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
     if (stream === 'stderr') process.stderr.write(data);
     else if (process.stdout.writable) process.stdout.write(data);
   };
-  let signalled = false;
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigterm);
   process.stdout.on('error', onStdoutError);
@@ -91,8 +91,10 @@ async function main(argv: readonly string[] = process.argv.slice(2)): Promise<ne
     process.off('SIGTERM', onSigterm);
     process.stdout.off('error', onStdoutError);
   }
-  const interruptedStatus = signalled ? commands.find((command) => command.name === argv[0])?.interruptedStatus : undefined;
-  process.exit(interruptedStatus ?? stoppedWith ?? status);
+  const command = commands.find((candidate) => candidate.name === argv[0]);
+  const signalled = stoppedWith === SIGNAL_STATUS.SIGINT || stoppedWith === SIGNAL_STATUS.SIGTERM;
+  if (signalled && command?.stopsOnSignal === true && status === 0) process.exit(0);
+  process.exit((signalled ? command?.interruptedStatus : undefined) ?? stoppedWith ?? status);
 }
 
 await main();

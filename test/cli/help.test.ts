@@ -40,7 +40,7 @@ describe('renderHelp', () => {
     const lines = renderHelp(commands);
     const listed = lines.slice(lines.indexOf('Commands:') + 1, lines.indexOf('', lines.indexOf('Commands:')));
     const visible = commands.filter((command) => command.hidden !== true);
-    expect(visible.map((command) => command.name)).toEqual(['demo', 'life', 'life-server', 'parallel']);
+    expect(visible.map((command) => command.name)).toEqual(['demo', 'life', 'life-server', 'parallel', 'worker']);
     expect(listed.map((line) => line.trimStart().split(/ {2,}/))).toEqual(visible.map((command) => [command.name, command.summary]));
   });
 });

@@ -45,10 +45,10 @@ describe('usage errors exit 2 with one line saying what was wrong', () => {
     [['demo', '54', 'fifty'], `Unknown item fifty: expected one of ${ITEMS}`],
     [['demo', '--fast'], 'Unknown option --fast for loom demo: expected one of --quick, --help'],
     [['demo', '--quick=yes'], 'Option --quick takes no value, got --quick=yes'],
-    [['nope'], 'Unknown command nope: expected one of demo, life, life-server, parallel'],
-    [['--bogus'], 'Unknown option --bogus: expected a command (demo, life, life-server, parallel) or one of --help, -h, --version, -v'],
+    [['nope'], 'Unknown command nope: expected one of demo, life, life-server, parallel, worker'],
+    [['--bogus'], 'Unknown option --bogus: expected a command (demo, life, life-server, parallel, worker) or one of --help, -h, --version, -v'],
     [['--version', 'demo'], 'Unexpected argument demo after --version'],
-    [[], 'Missing command: expected one of demo, life, life-server, parallel'],
+    [[], 'Missing command: expected one of demo, life, life-server, parallel, worker'],
   ])('loom %j', async (args, message) => {
     expect(await runCli(args)).toEqual({ code: 2, stdout: '', stderr: `${message}\n${HINT}` });
   });

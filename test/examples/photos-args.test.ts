@@ -92,7 +92,7 @@ describe('parsePhotosArgs', () => {
   });
 
   it('refuses unknown options, stray arguments and repeats', () => {
-    const known = 'expected one of --quick, --count, --latency, --threads, --download-workers, --resize-workers, --upload-workers, --seed, --help';
+    const known = 'expected one of --quick, --count, --latency, --threads, --download-workers, --resize-workers, --upload-workers, --seed, --redis, --help';
     expect(usageError(['--workers', '3'])).toBe(`Unknown option \`"--workers"\` (string): ${known}`);
     expect(usageError(['--count', '3', '4'])).toBe(`Unexpected argument \`"4"\` (string): ${known}`);
     expect(usageError(['--Count=3'])).toBe(`Unknown option \`"--Count=3"\` (string): ${known}`);
