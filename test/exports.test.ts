@@ -9,6 +9,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { exports: Record<string, string> };
+/** The layers' subpaths (`sync` for `loom/sync`), read from the package's own `exports`. */
+const layers = Object.keys(pkg.exports)
+  .filter((key) => key !== '.' && key !== './package.json')
+  .map((key) => key.slice(2));
 
 /** Runs `source` as an ES module in a fresh node process at the repository root and parses what it prints. */
 function inFreshProcess(source: string): unknown {
@@ -26,7 +30,7 @@ describe('the package surface', () => {
   });
 
   it('offers one subpath per layer', () => {
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bullmq', './life', './package.json', './pipeline', './queue', './subprocess', './sync', './tasks', './workers']);
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './bullmq', './life', './package.json', './parallel', './pipeline', './queue', './subprocess', './sync', './tasks', './workers']);
   });
 
   it.each(['sync', 'queue', 'tasks', 'pipeline'])('loads neither worker_threads nor child_process with loom/%s', (layer) => {
@@ -38,7 +42,7 @@ describe('the package surface', () => {
 
   // The hook makes `bullmq` and `ioredis` unresolvable, as where they are not installed: a layer
   // that loaded either (even the root, which re-exports loom/bullmq's names) fails to import.
-  it.each(['loom', 'loom/sync', 'loom/queue', 'loom/tasks', 'loom/subprocess', 'loom/workers', 'loom/life', 'loom/pipeline', 'loom/bullmq'])(
+  it.each(['loom', ...layers.map((layer) => `loom/${layer}`)])(
     'loads neither bullmq nor ioredis with %s, and works without them',
     (specifier) => {
       const hook = `export async function resolve(specifier, context, next) {
@@ -66,7 +70,7 @@ describe('the package surface', () => {
     const missing = inFreshProcess(`
       const root = await import('loom');
       const missing = [];
-      for (const layer of ['sync', 'queue', 'tasks', 'subprocess', 'workers', 'life', 'bullmq', 'pipeline']) {
+      for (const layer of ${JSON.stringify(layers)}) {
         const sub = await import('loom/' + layer);
         for (const [name, value] of Object.entries(sub)) if (root[name] !== value) missing.push(layer + '.' + name);
       }
