@@ -55,7 +55,9 @@ describe('ParallelLifeEngine', () => {
         expect(parallel.toGrid().equals(grid)).toBe(true);
       }
     }
-  });
+    // Six engines start 17 worker threads one after the other; on a loaded 2-core machine that
+    // alone has taken 19 s, so the default 20 s would time out work that is not slow.
+  }, 90_000);
 
   it('one thread and many threads leave the same bytes as LifeEngine, step after step', async () => {
     const grid = randomGrid(97, 131, { seed: 7 });
