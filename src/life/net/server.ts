@@ -32,8 +32,8 @@
  */
 
 import { createServer, type Server, type Socket } from 'node:net';
-import type { CellState } from '../cell.js';
-import { DelayLine, type DelayedJob } from './delay-line.js';
+import { TURN_FRAMES, unanswered, type Connection, type Job } from './connection.js';
+import { DelayLine } from './delay-line.js';
 import { FrameWriter } from './frame-writer.js';
 import { LineReader, MAX_FRAME_BYTES, newFrame, parseClientFrame, type Frame, type LineVerdict } from './protocol.js';
 import { serverSettings, type LifeServerOptions } from './server-options.js';
@@ -66,54 +66,6 @@ export interface LifeServer extends AsyncDisposable {
   readonly answered: number;
   /** Stops listening, drops every connection and every pending answer. Idempotent. */
   close(): Promise<void>;
-}
-
-/** One client connection. */
-interface Connection {
-  readonly socket: Socket;
-  /** `address:port` of the client, for log lines. */
-  readonly peer: string;
-  /** Requests received and not yet answered or cancelled: id -> the job that will answer it. */
-  readonly inFlight: Map<number, Job>;
-  /** Answers produced since the last write; written once per batch of due answers. */
-  readonly outbox: FrameWriter;
-  /** Answers in `outbox`. */
-  boxed: number;
-  /** Answers produced whose bytes the kernel has not yet taken (in `outbox` or the socket's buffer). */
-  unsent: number;
-  /** Splits the received bytes into frames; stopped while the connection is at `maxInFlight`. */
-  reader: LineReader;
-  /** Closes the connection when it has been idle for `idleTimeout`; undefined without one. */
-  idle: NodeJS.Timeout | undefined;
-  /** True once the socket closed: late write callbacks find nothing to do. */
-  closed: boolean;
-  /** Frames read since the connection's share was last renewed; at most {@link TURN_FRAMES}. */
-  turnFrames: number;
-  /** True while reading waits for the next event-loop turn (the share is used up). */
-  turnPending: boolean;
-}
-
-/**
- * Frames one connection may have read before it waits for the next event-loop turn. A client
- * that pipelines thousands of requests per chunk would otherwise have its whole chunk parsed
- * and queued before any other connection's frame, and take the server's time in proportion to
- * its pipeline depth; with the share, every connection with bytes waiting gets a turn.
- */
-const TURN_FRAMES = 64;
-
-/** A request held in the delay line until its answer is due. */
-interface Job extends DelayedJob {
-  readonly connection: Connection;
-  readonly id: number;
-  readonly y: number;
-  readonly x: number;
-  readonly state: CellState;
-  readonly neighbors: number;
-}
-
-/** Requests of `connection` not answered yet, or answered and not yet taken by the kernel. */
-function unanswered(connection: Connection): number {
-  return connection.inFlight.size + connection.unsent;
 }
 
 /**
