@@ -15,6 +15,9 @@ declare module 'vitest' {
   }
 }
 
+/** The suites that need Redis, as the skip line names them. */
+const SUITES = 'test/bullmq/executor and faults, test/cli/worker SIGTERM, test/examples/photos-redis run';
+
 /** True when something at `url` answers PING with PONG within a second. */
 export function pingRedis(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -40,8 +43,8 @@ export default async function setup(project: TestProject): Promise<void> {
   const url = process.env.LOOM_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const available = await pingRedis(url);
   if (!available) {
-    if (process.env.LOOM_REQUIRE_REDIS === '1') throw new Error(`Redis does not answer at ${url}, and LOOM_REQUIRE_REDIS=1 requires it for test/bullmq`);
-    console.log(`Skipping the Redis suites (test/bullmq): no Redis answers at ${url} (start one, or set LOOM_REDIS_URL; LOOM_REQUIRE_REDIS=1 makes this an error)`);
+    if (process.env.LOOM_REQUIRE_REDIS === '1') throw new Error(`Redis does not answer at ${url}, and LOOM_REQUIRE_REDIS=1 requires it for ${SUITES}`);
+    console.log(`Skipping the Redis suites (${SUITES}): no Redis answers at ${url} (start one, or set LOOM_REDIS_URL; LOOM_REQUIRE_REDIS=1 makes this an error)`);
   }
   project.provide('redisUrl', available ? url : undefined);
 }
