@@ -29,10 +29,15 @@ const MAX_NAME_CHARS = 256;
 export interface RedisConnectionOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
   readonly url?: string | undefined;
+  /** The server's host name or address (ioredis's default: `localhost`). */
   readonly host?: string | undefined;
+  /** The server's port (ioredis's default: 6379). */
   readonly port?: number | undefined;
+  /** The ACL user name (Redis >= 6). */
   readonly username?: string | undefined;
+  /** The password (`AUTH`). */
   readonly password?: string | undefined;
+  /** The logical database number (ioredis's default: 0). */
   readonly db?: number | undefined;
   /** Any other ioredis option. */
   readonly [option: string]: unknown;
@@ -60,12 +65,8 @@ export interface Location {
 
 /**
  * Checks `options`' `queue`, `connection` and `prefix` and applies the default prefix.
- *
- * @example
- * ```ts
- * const where = locationOf({ queue: 'photos', connection: 'redis://127.0.0.1:6379' });
- * // { queue: 'photos', connection: { url: 'redis://127.0.0.1:6379' }, prefix: 'bull' }
- * ```
+ * `locationOf({ queue: 'photos', connection: 'redis://127.0.0.1:6379' })` is
+ * `{ queue: 'photos', connection: { url: 'redis://127.0.0.1:6379' }, prefix: 'bull' }`.
  */
 export function locationOf(options: unknown): Location {
   if (options === undefined) throw new TypeError(expectation('options', 'an options object with `queue` and `connection`', options));
@@ -84,11 +85,6 @@ export function locationOf(options: unknown): Location {
 /**
  * Returns `text` when it is a `redis://` or `rediss://` URL of at most {@link MAX_URL_CHARS}
  * characters; throws the house `TypeError` otherwise.
- *
- * @example
- * ```ts
- * checkRedisUrl('connection', 'redis://127.0.0.1:6379/0'); // returns it
- * ```
  */
 export function checkRedisUrl(name: string, text: unknown): string {
   const expected = `a redis:// or rediss:// URL of at most ${MAX_URL_CHARS} characters`;
@@ -119,11 +115,6 @@ export function bullConnection(connection: RedisConnectionOptions): ConnectionOp
 
 /**
  * A new ioredis client on `connection` (for pub/sub and marks, which BullMQ does not offer).
- *
- * @example
- * ```ts
- * const redis = openRedis(Redis, { url: 'redis://127.0.0.1:6379' });
- * ```
  */
 export function openRedis(RedisClass: typeof Redis, connection: RedisConnectionOptions): Redis {
   const { url, ...rest } = connection;
@@ -136,11 +127,6 @@ export function openRedis(RedisClass: typeof Redis, connection: RedisConnectionO
 /**
  * Disconnects `redis` and resolves once its socket is closed, so that nothing is left open
  * when a close resolves.
- *
- * @example
- * ```ts
- * await closeRedis(redis);
- * ```
  */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === 'end') return;

@@ -63,6 +63,7 @@ export class RemoteTaskError extends Error {
  * ```
  */
 export class JobLostError extends Error {
+  /** Always `'JobLostError'`. */
   override name = 'JobLostError';
   /** The BullMQ job that vanished. */
   readonly jobId: string;

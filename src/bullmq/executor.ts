@@ -120,6 +120,8 @@ export class BullExecutor implements ExecutorLike<string> {
    *
    * @example
    * ```ts no-run
+   * import type { BullExecutor } from 'loom/bullmq';
+   * declare const executor: BullExecutor;
    * const size = await executor.run<number>('resize', ['a.jpg', 256], { jobId: 'resize-a.jpg-256', attempts: 3 });
    * ```
    */
@@ -137,6 +139,8 @@ export class BullExecutor implements ExecutorLike<string> {
    *
    * @example
    * ```ts no-run
+   * import type { BullExecutor } from 'loom/bullmq';
+   * declare const executor: BullExecutor;
    * const future = executor.submit('resize', ['a.jpg', 256]);
    * console.log(await future);
    * ```
@@ -181,6 +185,8 @@ export class BullExecutor implements ExecutorLike<string> {
    *
    * @example
    * ```ts no-run
+   * import type { BullExecutor } from 'loom/bullmq';
+   * declare const executor: BullExecutor;
    * const sizes = await executor.map<number>('resize', ['a.jpg', 'b.jpg'], { attempts: 2 });
    * ```
    */
@@ -220,6 +226,8 @@ export class BullExecutor implements ExecutorLike<string> {
    *
    * @example
    * ```ts no-run
+   * import type { BullExecutor } from 'loom/bullmq';
+   * declare const executor: BullExecutor;
    * await executor.shutdown({ timeout: 60_000 });
    * ```
    */

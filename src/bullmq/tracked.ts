@@ -26,18 +26,20 @@ export interface JobSpec {
 }
 
 /** BullMQ's retry backoff: a fixed delay in milliseconds, or `{ type: 'fixed' | 'exponential', delay }`. */
-export type BackoffOption = number | { readonly type: 'fixed' | 'exponential'; readonly delay: number };
+export type BackoffOption =
+  | number
+  | {
+      /** `'fixed'`: the same delay before every retry; `'exponential'`: `delay` x 2^(attempt - 1). */
+      readonly type: 'fixed' | 'exponential';
+      /** The base delay in milliseconds. */
+      readonly delay: number;
+    };
 
 /** Where a tracked job is; see the module comment. */
 export type TrackedState = 'queued' | 'adding' | 'added' | 'done';
 
 /**
  * One job and its waiters (internal).
- *
- * @example
- * ```ts
- * const job = new TrackedJob('loom-x-1', { name: 'add', args: [1, 2], attempts: undefined, backoff: undefined }, false);
- * ```
  */
 export class TrackedJob {
   state: TrackedState = 'queued';

@@ -53,7 +53,14 @@ export interface BullWorker extends AsyncDisposable {
   /** The queue it takes jobs from. */
   readonly queue: string;
   /** Jobs it completed, failed (each failed attempt), and handed back so far. */
-  readonly counts: { readonly completed: number; readonly failed: number; readonly handedBack: number };
+  readonly counts: {
+    /** Jobs this worker finished with a result. */
+    readonly completed: number;
+    /** Jobs this worker finished with an error (each failed attempt counts). */
+    readonly failed: number;
+    /** Jobs still running at `close()` past its timeout, moved back to the queue for another worker. */
+    readonly handedBack: number;
+  };
   /**
    * Stops taking jobs, lets the running ones finish (handing back those still running after
    * `timeout` ms), then closes its connections and threads. Idempotent.

@@ -29,7 +29,7 @@ describe('loom worker: usage', () => {
   it('exits 1 when the task module cannot be loaded', async () => {
     const { code, stderr } = await runCli(['worker', '--redis', 'redis://127.0.0.1:6379', '--queue', 'q', '--module', '/nonexistent/tasks.js']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^loom: Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '\/nonexistent\/tasks\.js'/);
+    expect(stderr).toMatch(/^loom: Cannot find module '\/nonexistent\/tasks\.js'/);
   });
 });
 
