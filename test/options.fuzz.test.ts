@@ -40,6 +40,7 @@ import {
   map,
   mapIter,
   parseRle,
+  pipeline,
   randomGrid,
   run,
   simulateAsync,
@@ -149,6 +150,12 @@ const TARGETS: readonly Target[] = [
   { name: 'parseRle', keys: ['maxCells'], call: (opts) => parseRle('x = 2, y = 2\n2o$2o!', opts) },
   { name: 'new ParallelLifeEngine', keys: ['workers'], runs: 10, call: (opts) => finish(new ParallelLifeEngine(new Grid(2, 32), opts as never), (engine) => engine.step(1), (engine) => engine.close()) },
   { name: 'startLifeServer', keys: ['host', 'port', 'latency', 'logic', 'maxConnections', 'maxInFlight', 'idleTimeout', 'log'], runs: 60, call: (opts) => startLifeServer(with_({ port: 0, host: '127.0.0.1' }, opts) as never).then((server) => server.close()) },
+  { name: 'pipeline', keys: ['onProgress', 'progressInterval', ...WAIT], call: (opts) => pipeline([1, 2, 3], opts as never).stage('a', (x: number) => x).run() },
+  { name: 'Pipeline.stage', keys: ['workers', 'buffer', 'ordered', 'retries', 'retryDelay', 'timeout', 'continueOnError'], call: (opts) => pipeline([1, 2, 3]).stage('a', (x: number) => x, opts).run() },
+  { name: 'Pipeline.filter', keys: ['workers', 'buffer', 'ordered', 'retries', 'retryDelay', 'timeout', 'continueOnError'], call: (opts) => pipeline([1, 2, 3]).filter('a', (x: number) => x > 1, opts).run() },
+  { name: 'Pipeline.batch', keys: ['maxWait', 'buffer'], call: (opts) => pipeline([1, 2, 3]).batch('a', 2, opts).run() },
+  { name: 'Pipeline.run', keys: WAIT, call: (opts) => pipeline([1, 2, 3]).stage('a', (x: number) => x).run(opts) },
+  { name: 'Pipeline.toArray', keys: WAIT, call: (opts) => pipeline([1, 2, 3]).stage('a', (x: number) => x).toArray(opts) },
   { name: 'connectLifeServer', keys: ['port', 'host', 'connections'], call: (opts) => connectLifeServer(with_({ port: 1 }, opts) as never).close() },
 ];
 

@@ -26,6 +26,7 @@
  * ```
  */
 export class StageError extends Error {
+  /** Always `'StageError'`. */
   override name = 'StageError';
   /** The failing stage's name. */
   readonly stage: string;
