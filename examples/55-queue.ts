@@ -7,6 +7,10 @@
  * `put()` wait, `taskDone()`/`join()` to wait for a phase to drain, and `close()` with
  * `for await`, which replaces the seed's `ClosableQueue` sentinel and `StoppableWorker`.
  *
+ * Last, the same download → resize → upload as one `pipeline()` call (3/4/5 workers, buffers of
+ * 10): the queues, the workers, the closing and the error handling are the pipeline's, and its
+ * stats name the stage to widen.
+ *
  * The phases stand for I/O with a short wait (1 ms, or one event-loop turn in quick mode).
  * The three small orderings print the seed's exact lines, the same on every run (the seed's
  * thread scheduling only usually does): the queue's waits and JavaScript's run-to-completion
@@ -16,9 +20,11 @@
  */
 
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { pipeline } from '../src/pipeline/index.js';
 import { Queue } from '../src/queue/index.js';
 import { sleep, taskGroup } from '../src/tasks/index.js';
 import { runIfMain, seconds, type Demo, type DemoContext } from './harness.js';
+import { statsTable } from './stats-table.js';
 
 /** One piece of work moving down the pipeline (the seed uses a bare `object()`). */
 interface Photo {
@@ -233,6 +239,19 @@ async function queuePipeline(ctx: DemoContext, phases: ReturnType<typeof makePha
   return doneQueue.size;
 }
 
+/** The same pipeline as {@link queuePipeline} with 3/4/5 workers and buffers of 10, as one `pipeline()` call; prints its stats. */
+async function pipelineCall(ctx: DemoContext, phases: ReturnType<typeof makePhases>, count: number): Promise<void> {
+  const photos = Array.from({ length: count }, (_, id): Photo => ({ id }));
+  const stats = await pipeline(photos, { signal: ctx.signal })
+    .stage('download', phases.download, { workers: 3, buffer: 10 })
+    .stage('resize', phases.resize, { workers: 4, buffer: 10 })
+    .stage('upload', phases.upload, { workers: 5, buffer: 10 })
+    .run();
+  ctx.out(`${stats.stages.at(-1)?.emitted ?? 0} items finished by pipeline()`);
+  for (const line of statsTable(stats)) ctx.out(line);
+  ctx.out(`(took ${seconds(stats.elapsed)} seconds; same work per item in every stage, so the stage with the fewest workers sets the pace)`);
+}
+
 /** Item 55, as `loom demo 55` runs it; also runnable alone: `node dist/examples/55-queue.js [--quick]`. */
 const demo: Demo = {
   item: 55,
@@ -253,6 +272,9 @@ const demo: Demo = {
     start = performance.now();
     ctx.out(`${await queuePipeline(ctx, phases, count, [3, 4, 5], 10)} items finished`);
     ctx.out(`(took ${seconds(performance.now() - start)} seconds; a full buffer makes the phase before it wait, so memory stays bounded)`);
+
+    ctx.out('-- The same with pipeline(): 3, 4 and 5 workers per stage, buffers of 10');
+    await pipelineCall(ctx, phases, count);
   },
 };
 

@@ -106,6 +106,20 @@ describe('item 55: queues', () => {
     expect(section('join() waits')).toEqual(['Consumer waiting', 'Producer putting', 'Producer waiting', 'Consumer working', 'Consumer done', 'Producer done']);
     expect(only(lines, ['1000 items finished'])).toEqual(['1000 items finished', '1000 items finished']);
   });
+
+  it('runs the same pipeline with pipeline() and names its bottleneck in the stats table', async () => {
+    const lines = await runQuick(demoOf(55, 'Use Queue to Coordinate Work Between Threads'));
+    const start = lines.indexOf('-- The same with pipeline(): 3, 4 and 5 workers per stage, buffers of 10');
+    expect(start).toBeGreaterThan(0);
+    const section = lines.slice(start + 1);
+    expect(section[0]).toBe('1000 items finished by pipeline()');
+    expect(section[1]).toMatch(/^stage\s+workers\s+received\s+emitted\s+util\s+p50 ms\s+p95 ms\s+starved ms\s+blocked ms$/);
+    expect(section[2]).toMatch(/^download\s+3\s+1000\s+1000\s+\d+%/);
+    expect(section[3]).toMatch(/^resize\s+4\s+1000\s+1000\s+\d+%/);
+    expect(section[4]).toMatch(/^upload\s+5\s+1000\s+1000\s+\d+%/);
+    // Every stage does the same work per item, so the one with the fewest workers is the busiest.
+    expect(section[5]).toMatch(/^Bottleneck: download \(\d+% of its 3 workers busy: give it more\)$/);
+  });
 });
 
 describe('item 59: executor', () => {

@@ -72,6 +72,8 @@ let bodyFailed: (group: TaskGroup, error: unknown) => void;
 export class TaskGroup implements AsyncDisposable {
   /** The group's one cancellation scope: aborted by the first failure, the caller's signal or the timeout. */
   readonly #scope: Deadline;
+  /** `#scope.signal`, read once per spawn: a field, not two getters with brand checks. */
+  readonly #signal: AbortSignal;
   /** Children whose promise has not settled yet. */
   #running = 0;
   /** Every failure that was not a cancellation the group caused, in the order it happened. */
@@ -97,6 +99,7 @@ export class TaskGroup implements AsyncDisposable {
   constructor(opts?: TaskGroupOptions) {
     checkWaitOptions(opts);
     this.#scope = new Deadline(opts, 'TaskGroup');
+    this.#signal = this.#scope.signal;
   }
 
   /** The signal every child receives: aborted once the group is failing or cancelled from outside. */
@@ -121,7 +124,7 @@ export class TaskGroup implements AsyncDisposable {
   spawn<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Task<T> {
     checkFunction('fn', fn);
     if (this.#closed !== undefined && this.#running === 0) throw new InvalidStateError('Cannot spawn into a TaskGroup that has finished');
-    const { signal } = this.#scope;
+    const signal = this.#signal;
     if (signal.aborted) throw new InvalidStateError('Cannot spawn into a TaskGroup that is shutting down', { cause: signal.reason });
     let promise: Promise<T>;
     try {

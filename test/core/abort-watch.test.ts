@@ -15,6 +15,27 @@ describe('watchAbort', () => {
     expect(abortListeners(controller.signal)).toBe(0);
   });
 
+  it('keeps each signal\'s list right while watches alternate between signals, end and start again', () => {
+    const a = new AbortController();
+    const b = new AbortController();
+    const calls: string[] = [];
+    const a1 = watchAbort(a.signal, () => calls.push('a1'));
+    const b1 = watchAbort(b.signal, () => calls.push('b1'));
+    const a2 = watchAbort(a.signal, () => calls.push('a2'));
+    unwatchAbort(a1);
+    unwatchAbort(a2);
+    expect(abortListeners(a.signal)).toBe(0);
+    watchAbort(a.signal, () => calls.push('a3')); // a fresh list, with its own listener
+    expect(abortListeners(a.signal)).toBe(1);
+    a.abort();
+    unwatchAbort(b1);
+    expect(abortListeners(b.signal)).toBe(0);
+    const b2 = watchAbort(b.signal, () => calls.push('b2'));
+    b.abort();
+    expect(calls).toEqual(['a3', 'b2']);
+    unwatchAbort(b2);
+  });
+
   it('calls watchers oldest first, once, skipping those a callback unwatched', () => {
     const controller = new AbortController();
     const calls: string[] = [];

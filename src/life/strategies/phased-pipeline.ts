@@ -1,35 +1,28 @@
 /**
  * `simulatePhasedPipeline`: item 58's second pipeline, for when `countNeighbors` does I/O too —
- * two stages of fixed workers (counting, then deciding) between three `Queue`s.
+ * two stages of fixed workers, counting then deciding, as one `pipeline()` call.
  *
  * In the seed this needs a second set of threads, a second exception-forwarding wrapper, a
  * `LockingGrid` (the counting threads read the grid concurrently) and `join()` calls in the
- * right order. Here the stages share `pipeline.ts`'s worker, fan-in and shutdown: the grid
- * needs no lock (one event loop), the counting stage closes the logic queue when it drains
- * (the seed's `in_queue.join(); logic_queue.join()` sequencing), and the first failure in
- * either stage aborts the generation and closes every queue.
+ * right order. Here `loom/pipeline` owns the queues, the workers, the closing of each stage
+ * when the one before has drained (the seed's `in_queue.join(); logic_queue.join()`) and the
+ * teardown; the grid needs no lock (one event loop), and the caller's side writes each decided
+ * cell into the next grid as it comes out (fan-in).
+ *
+ * Failures keep the generation's model (`generation.ts`): a failing cell records its
+ * `SimulationError` at once, which aborts the generation's signal — the one every cell's I/O
+ * watches, and the pipeline's `signal` — so the pipeline tears down; it settles once every cell
+ * in flight has, and the call rejects with that first failure.
  *
  * @module
  */
 
 import { checkInteger } from '../../core/validate.js';
-import { Queue } from '../../queue/queue.js';
+import { pipeline } from '../../pipeline/pipeline.js';
 import type { Grid } from '../grid.js';
 import { GenerationScope, type CountedCell } from './generation.js';
-import { DEFAULT_WORKERS, closeOnAbort, collect, logicWorker, withWorkers, type DecidedCell } from './pipeline.js';
+import { DEFAULT_WORKERS } from './pipeline.js';
 import type { PipelineSimulateOptions } from './types.js';
-
-/** The counting stage's worker: counts cells until its queue is closed and drained. */
-async function countWorker(scope: GenerationScope, inQueue: Queue<readonly [number, number]>, logicQueue: Queue<CountedCell>): Promise<void> {
-  for await (const [y, x] of inQueue) {
-    try {
-      logicQueue.putNowait(await scope.count(y, x));
-    } catch (error) {
-      scope.fail(error);
-      throw error;
-    }
-  }
-}
 
 /**
  * The next generation of `grid` through two stages of `workers` fixed workers each: one
@@ -58,26 +51,36 @@ export function simulatePhasedPipeline(grid: Grid, opts?: PipelineSimulateOption
   return run(scope, workers);
 }
 
+/** Every cell's position, row by row (the seed's loop order). */
+function* positions(grid: Grid): Generator<readonly [number, number]> {
+  for (let y = 0; y < grid.height; y++) {
+    for (let x = 0; x < grid.width; x++) yield [y, x];
+  }
+}
+
+/** Runs `phase`; a failure is recorded in the scope before it propagates, so the generation stops at once. */
+async function recorded<T>(scope: GenerationScope, phase: () => T | Promise<T>): Promise<T> {
+  try {
+    return await phase();
+  } catch (error) {
+    scope.fail(error);
+    throw error;
+  }
+}
+
 async function run(scope: GenerationScope, workers: number): Promise<Grid> {
   using _scope = scope;
-  const inQueue = new Queue<readonly [number, number]>();
-  const logicQueue = new Queue<CountedCell>();
-  const outQueue = new Queue<DecidedCell>();
-  using _closer = closeOnAbort(scope, [inQueue, logicQueue, outQueue]);
-  // `return await`: the queues and the scope are disposed when this function returns, so it must not return before the generation has settled.
-  const counter = (): Promise<void> => countWorker(scope, inQueue, logicQueue);
-  const decider = (): Promise<void> => logicWorker(scope, logicQueue, outQueue);
-  // More workers than cells would only wait on an empty queue.
+  // More workers than cells would only wait on an empty buffer.
   const perStage = Math.min(workers, scope.size);
-  const stages = [...Array.from({ length: perStage }, () => counter), ...Array.from({ length: perStage }, () => decider)];
-  return await withWorkers(scope, stages, async () => {
-    const { height, width } = scope.grid;
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) inQueue.putNowait([y, x]); // Fan out
-    }
-    inQueue.close();
-    await inQueue.join({ signal: scope.signal }); // Pipeline sequencing: every cell counted
-    logicQueue.close();
-    await collect(scope, outQueue, scope.size); // Fan in
-  });
+  const cells = pipeline(positions(scope.grid), { signal: scope.signal })
+    .stage('count', ([y, x]) => recorded(scope, () => scope.count(y, x)), { workers: perStage })
+    .stage('decide', (cell: CountedCell) => recorded(scope, async () => ({ y: cell.y, x: cell.x, state: await scope.judge(cell) })), { workers: perStage });
+  try {
+    for await (const { y, x, state } of cells) scope.write(y, x, state); // Fan in
+  } catch (error) {
+    scope.fail(error);
+    // A failing cell or the caller's abort is the scope's outcome, reported by result().
+    if (!scope.signal.aborted) throw error;
+  }
+  return scope.result();
 }
