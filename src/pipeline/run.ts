@@ -96,10 +96,9 @@ export class Run implements RunScope {
     }
     this.#watchers.push(watchAbort(signal, () => this.#teardown()));
     for (const [i, stage] of this.#stages.entries()) this.#startStage(stage, this.#channels[i + 1] ?? outlet);
-    const first = this.#channels[0];
-    if (first === undefined) throw new TypeError('A pipeline needs a stage to run'); // the builder never allows it
     this.#alive++;
-    void pump(this, source, first).then(() => this.#exited());
+    // `as`: the builder never runs a pipeline without a stage, so the first buffer exists.
+    void pump(this, source, this.#channels[0] as Channel<unknown>).then(() => this.#exited());
     if (opts?.onProgress !== undefined) this.#progress = setInterval(() => this.#report(), opts.progressInterval ?? 1000);
     this.#exited(); // the constructor's own count: the run may settle only once everything was started
   }
