@@ -33,7 +33,7 @@ import { progressReporter, type ProgressOutput } from './photos/progress.js';
 import { startFleet, type Fleet } from './photos/remote.js';
 import { runPipelined, runSerial, type PhotoJob } from './photos/runs.js';
 import { startPhotoServer } from './photos/server.js';
-import { statsTable } from './photos/table.js';
+import { statsTable } from './stats-table.js';
 
 /** The task module the pool loads: `.ts` when this file runs from source (tests), else `.js`. */
 export const TASKS = new URL(`./photos/thumbnail${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
