@@ -16,12 +16,12 @@ import { readFile } from 'node:fs/promises';
 const PACKAGE_NAME = 'loom';
 
 /**
- * Resolves to loom's version, e.g. `0.1.0`. Rejects when no `package.json` named `loom` lies
+ * Resolves to loom's version, e.g. `0.2.0`. Rejects when no `package.json` named `loom` lies
  * above `from` (a broken installation), naming the folder it started from.
  *
  * @example
  * ```ts
- * console.log(await readVersion()); // 0.1.0
+ * console.log(await readVersion()); // 0.2.0
  * ```
  */
 export async function readVersion(from: URL = new URL('.', import.meta.url)): Promise<string> {
