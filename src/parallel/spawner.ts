@@ -32,7 +32,8 @@
  * @module
  */
 
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptResult } from './attempt.js';
@@ -81,7 +82,7 @@ export class ShellSpawner implements AsyncDisposable {
     this.#directory ??= mkdtempSync(join(tmpdir(), 'loom-parallel-'));
     const path = join(this.#directory, String(++this.#files));
     const prologue = helper instanceof ManyHelper ? ManyHelper.prologue(path) : '';
-    writeFileSync(path, `shift\n${prologue}exec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
+    await writeFile(path, `shift\n${prologue}exec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
     const startTime = Date.now();
     const started = performance.now();
     const job = helper.start(path);
