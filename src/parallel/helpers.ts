@@ -50,6 +50,7 @@ const ONE = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/
 /** Whether `setsid` and `env --default-signal` run with this `PATH`; asked once per `PATH`. */
 const manyWorks = new Map<string, boolean>();
 
+/** True when jobs can run many to a helper with this run's `PATH` (a synchronous probe, the first time a `PATH` is seen). */
 export function canRunMany(where: Where): boolean {
   const path = (where.env === undefined ? process.env.PATH : where.env.PATH) ?? '';
   let works = manyWorks.get(path);
