@@ -10,7 +10,9 @@
  *   `child_process`), and `xargs -P 4 -n 1 true` (no shell, C). Targets: >= 2.5x GNU's
  *   jobs/s and >= 0.9x the raw loop's.
  * - 100 jobs of `sleep 0.5` with `-j 100`, ms of wall time; the ideal is 500 ms (quick: 5 jobs
- *   of 0.05 s), target <= 1.1x.
+ *   of 0.05 s), target <= 1.1x. Also a row for `/bin/sh` starting them all with `&`, the floor
+ *   for forking them from one shell: the engine's helpers fork each job twice and exec
+ *   `setsid`, `env` and `/bin/sh` before the command (see `src/parallel/helpers.ts`).
  *
  * GNU parallel is optional: its row says "GNU parallel not installed" where it is absent.
  * Cases run in interleaved rounds (see `interleaved`). The machine is shared: read ratios, not
@@ -100,6 +102,7 @@ const suite: Suite = async ({ quick }) => {
   const sleepCases: [string, () => Promise<number>][] = [
     ['loom parallel (CLI)', () => timed(process.execPath, [CLI, 'parallel', '-j', String(sleeps), 'sleep {}', ':::', ...sleepValues])],
     ['loom parallel() (engine)', () => engine('sleep {}', sleepValues, sleeps)],
+    ['shell `&` loop', () => timed('/bin/sh', ['-c', `for i in $(seq ${sleeps}); do sleep ${seconds} & done; wait`])],
   ];
   if (gnu) sleepCases.push(['GNU parallel', () => timed('parallel', ['-j', String(sleeps), 'sleep {}', ':::', ...sleepValues], shell)]);
   const sleepRows: Row[] = [{ name: 'ideal', median: ideal }, ...(await interleaved(sleepCases, quick ? 1 : 3, quick))];

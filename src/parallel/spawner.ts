@@ -10,20 +10,21 @@
  * small Node spawner processes (`--max-old-space-size=16`): 75 to 91 jobs/s, no better than
  * spawning directly, as a fresh Node process still has a large map to copy.
  *
- * Protocol: each helper is `sh -c HELPER` in its own process group (loom/subprocess, `group:
- * true`), running one job at a time. The engine writes the job's command into a script file in
- * a private temporary directory and the file's path, one line, to the helper's stdin; the helper
- * runs it (see `HELPER`), the script sending stdout and stderr into `FILE.out` and `FILE.err`,
- * and answers with the exit status on its stdout. The script starts with an EXIT trap that writes the job shell's
- * own exit code to `FILE.code`: a shell reports death by signal N as status 128 + N, like an
- * `exit 128+N`, and only the code file (written on exit, never on death by signal) tells them
- * apart, as GNU's job log needs.
+ * Helpers: by default a few (`MANY_HELPERS` at most), each running many jobs at once, so that
+ * `-j 100` costs a few Node spawns rather than one per job slot; where `setsid` or
+ * `env --default-signal` is missing, one helper per job slot running one job at a time (see
+ * `helpers.ts`). Each helper is `sh -c HELPER` in its own process group (loom/subprocess,
+ * `group: true`). The engine writes the job's command into a script file in a private
+ * temporary directory and the file's path to a helper's stdin; the helper runs it as
+ * `/bin/sh -c '. FILE'` with `$0` set to `/bin/sh` and the script's first line dropping FILE
+ * from `$1`, so the command sees what GNU's `sh -c COMMAND` would, and answers with the exit
+ * status on its stdout. The script sends stdout and stderr into `FILE.out` and `FILE.err` and
+ * sets an EXIT trap that writes the job shell's own exit code to `FILE.code`: a shell reports
+ * death by signal N as status 128 + N, like an `exit 128+N`, and only the code file (written on
+ * exit, never on death by signal) tells them apart, as GNU's job log needs.
  *
- * Killing a job (timeout, `halt now`, an abort): SIGTERM to the helper's whole group, which the
- * helper itself survives (`trap : TERM INT`; a handler, unlike an ignored signal, is not
- * inherited by the job), then SIGKILL 200 ms later if the job still runs, which ends the helper
- * too: the next job then gets a fresh one. Descendants a job left running (`cmd &`) live in the
- * helper's group until the run ends, when every helper's group is killed.
+ * Killing a job (timeout, `halt now`, an abort): SIGTERM to its process group, then SIGKILL
+ * 200 ms later if it still runs.
  *
  * Output is spooled in files, as GNU parallel spools it; `maxOutput` is applied when the files
  * are read. `--line-buffer`, `-u` and function commands start their jobs directly instead.
@@ -31,122 +32,65 @@
  * @module
  */
 
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, openSync, readSync, closeSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from '../subprocess/process/spawn.js';
-import type { Subprocess } from '../subprocess/process/subprocess.js';
 import type { AttemptResult } from './attempt.js';
 import { OutputLimitError } from './attempt.js';
+import { canRunMany, FORCE_KILL_AFTER, ManyHelper, OneHelper, type Where } from './helpers.js';
+
+export type { Where } from './helpers.js';
 
 /**
- * The helper. The job runs as `/bin/sh -c '. FILE'` with `$0` set to `/bin/sh` and the script's
- * first line dropping FILE from `$1`, so the command sees what GNU's `sh -c COMMAND` would. The
- * job's redirections are the script's own (second) line, not the helper's: dash
- * applies a command's redirections in the parent around the wait, so its own "Terminated"
- * report of a job killed by a signal would land in the job's stderr (GNU shows none).
+ * Helpers that run many jobs at once, at most: enough that forking jobs is spread over the
+ * cores, few enough that starting them (one Node spawn each) stays a few tens of ms.
  */
-const HELPER = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$?"; done\n`;
+const MANY_HELPERS = 4;
 
-/** GNU's termseq, shortened, as for directly started jobs. */
-const FORCE_KILL_AFTER = 200;
-
-class Helper {
-  readonly proc: Subprocess<'utf8'>;
-  #pending = '';
-  #answer: ((line: string | undefined) => void) | undefined;
-  #dead = false;
-
-  constructor(where: Where) {
-    this.proc = spawn(['/bin/sh', '-c', HELPER], {
-      group: true,
-      stderr: 'ignore',
-      forceKillAfter: FORCE_KILL_AFTER,
-      ...(where.cwd === undefined ? {} : { cwd: where.cwd }),
-      ...(where.env === undefined ? {} : { env: where.env }),
-    });
-    this.proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      this.#pending += chunk;
-      const end = this.#pending.indexOf('\n');
-      if (end === -1) return;
-      const line = this.#pending.slice(0, end);
-      this.#pending = this.#pending.slice(end + 1);
-      this.#settle(line);
-    });
-    void this.proc.wait().catch(() => undefined).finally(() => {
-      this.#dead = true;
-      this.#settle(undefined);
-    });
-  }
-
-  get dead(): boolean {
-    return this.#dead;
-  }
-
-  #settle(line: string | undefined): void {
-    const answer = this.#answer;
-    this.#answer = undefined;
-    answer?.(line);
-  }
-
-  /** Runs the script at `path`; resolves with the helper's status line, or `undefined` if the helper died. */
-  run(path: string): Promise<string | undefined> {
-    return new Promise((resolve) => {
-      if (this.#dead) return resolve(undefined);
-      this.#answer = resolve;
-      this.proc.stdin?.write(`${path}\n`);
-    });
-  }
-
-  signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.proc.pid;
-    if (pid === undefined) return;
-    try {
-      process.kill(-pid, signal);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
-    }
-  }
-}
-
-/** Where the jobs run. */
-export interface Where {
-  readonly cwd?: string | undefined;
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
-}
-
-/** The helpers of one run, one per job slot. */
+/** The helpers of one run. */
 export class ShellSpawner implements AsyncDisposable {
   readonly #where: Where;
+  readonly #many: boolean;
   /** Created with the first job, so a run that starts none makes no directory. */
   #directory: string | undefined;
-  readonly #helpers = new Map<number, Helper>();
-  readonly #all = new Set<Helper>();
+  /** By job slot (one job at a time each), or by slot modulo `MANY_HELPERS`. */
+  readonly #helpers = new Map<number, OneHelper | ManyHelper>();
+  readonly #all = new Set<OneHelper | ManyHelper>();
   #files = 0;
 
   constructor(where: Where) {
     this.#where = where;
+    this.#many = canRunMany(where);
   }
 
-  /** Runs `command` in slot `slot`'s helper; see the module comment. Rejects with `signal.reason` when aborted. */
-  async run(command: string, slot: number, timeout: number | undefined, signal: AbortSignal, maxOutput: number): Promise<AttemptResult> {
-    signal.throwIfAborted();
-    let helper = this.#helpers.get(slot);
+  #helper(slot: number): OneHelper | ManyHelper {
+    const key = this.#many ? slot % MANY_HELPERS : slot;
+    let helper = this.#helpers.get(key);
     if (helper === undefined || helper.dead) {
-      helper = new Helper(this.#where);
-      this.#helpers.set(slot, helper);
+      helper = this.#many ? new ManyHelper(this.#where) : new OneHelper(this.#where);
+      this.#helpers.set(key, helper);
       this.#all.add(helper);
     }
+    return helper;
+  }
+
+  /** Runs `command` in a helper; see the module comment. Rejects with `signal.reason` when aborted. */
+  async run(command: string, slot: number, timeout: number | undefined, signal: AbortSignal, maxOutput: number): Promise<AttemptResult> {
+    signal.throwIfAborted();
+    const helper = this.#helper(slot);
     this.#directory ??= mkdtempSync(join(tmpdir(), 'loom-parallel-'));
     const path = join(this.#directory, String(++this.#files));
-    writeFileSync(path, `shift\nexec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
+    const prologue = helper instanceof ManyHelper ? ManyHelper.prologue(path) : '';
+    await writeFile(path, `shift\n${prologue}exec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
     const startTime = Date.now();
     const started = performance.now();
+    const job = helper.start(path);
     let timedOut = false;
     let force: NodeJS.Timeout | undefined;
     const kill = (): void => {
-      helper.signalGroup('SIGTERM');
-      force = setTimeout(() => helper.signalGroup('SIGKILL'), FORCE_KILL_AFTER);
+      job.kill('SIGTERM');
+      force = setTimeout(() => job.kill('SIGKILL'), FORCE_KILL_AFTER);
     };
     const timer = timeout === undefined ? undefined : setTimeout(() => {
       timedOut = true;
@@ -156,17 +100,18 @@ export class ShellSpawner implements AsyncDisposable {
     signal.addEventListener('abort', onAbort, { once: true });
     let line: string | undefined;
     try {
-      line = await helper.run(path);
+      line = await job.done;
     } finally {
       clearTimeout(timer);
       clearTimeout(force);
       signal.removeEventListener('abort', onAbort);
+      job.ended();
     }
     const runtime = performance.now() - started;
     const code = readOptional(`${path}.code`);
     const stdout = readBounded(`${path}.out`, maxOutput);
     const stderr = readBounded(`${path}.err`, maxOutput);
-    for (const suffix of ['', '.code', '.out', '.err']) removeOptional(`${path}${suffix}`);
+    for (const suffix of ['', '.code', '.out', '.err', '.pid', '.kill']) removeOptional(`${path}${suffix}`);
     if (signal.aborted) throw signal.reason;
     const status = line === undefined ? 128 + constants.signals.SIGKILL : Number(line);
     const exited = code !== undefined || status <= 128;

@@ -1,0 +1,95 @@
+/**
+ * What a job started by each way of spawning finds, GNU parallel's `sh -c` being the reference:
+ * SIGINT and SIGQUIT at their default disposition, its own process group (so that killing it
+ * kills its tree), `$0` and `$@`, its exit status or signal, and nothing from the helper in its
+ * stderr. The shell spawner's fallback (one helper per slot) is reached through a `PATH`
+ * without `setsid`. Orders are forced with FIFOs, never with sleeps.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
+import { checkLeaksAfterEach } from '../subprocess/leaks.js';
+
+checkLeaksAfterEach();
+
+const dir = mkdtempSync(join(tmpdir(), 'loom-spawner-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A `PATH` with the tools the jobs below use, and neither `setsid` nor `env`. */
+const bare = join(dir, 'bin');
+mkdirSync(bare);
+for (const tool of ['cat', 'cut', 'grep', 'sh', 'sleep']) symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bare, tool));
+
+const ways: [string, ParallelRunOptions][] = [
+  ['shell spawner, helpers running many jobs', { spawner: 'shell' }],
+  ['shell spawner, one helper per slot (no setsid)', { spawner: 'shell', env: { PATH: bare } }],
+  ['direct', { spawner: 'direct' }],
+];
+
+async function collect(command: string, values: string[], opts: ParallelRunOptions): Promise<JobResult[]> {
+  const jobs: JobResult[] = [];
+  for await (const job of parallel(command, [values], opts)) jobs.push(job);
+  return jobs;
+}
+
+function fifo(name: string): string {
+  const path = join(dir, name);
+  execFileSync('mkfifo', [path]);
+  return path;
+}
+
+/** True while a process whose command line contains `marker` is alive. */
+function alive(marker: string): boolean {
+  try {
+    execFileSync('pgrep', ['-f', marker]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The process group of this test process. */
+const ownGroup = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2]);
+
+describe.each(ways)('a job started by the %s', (name, way) => {
+  const tag = name.replace(/\W+/g, '-');
+
+  it('has SIGINT and SIGQUIT at their default disposition and a process group of its own, not shared with a job running beside it', async () => {
+    const gate = fifo(`group-${tag}`);
+    // The first job waits on the gate until the second has reported, so both run at once.
+    const command = `if [ {} = 1 ]; then cat ${gate} >/dev/null; else echo go >${gate}; fi; grep '^SigIgn' /proc/$$/status | cut -f2; cut -d' ' -f5 /proc/$$/stat`;
+    const jobs = await collect(command, ['1', '2'], { jobs: 2, ...way });
+    const seen = jobs.map((job) => job.stdout.trim().split('\n'));
+    for (const [ignored] of seen) expect(BigInt(`0x${ignored}`) & 0x6n).toBe(0n);
+    const groups = seen.map(([, group]) => Number(group));
+    expect(groups.every((group) => Number.isInteger(group) && group > 1 && group !== ownGroup)).toBe(true);
+    expect(groups[0]).not.toBe(groups[1]);
+  });
+
+  it('sees $0 and $@ as under sh -c, and reports its exit status or its signal, with nothing in stderr but its own', async () => {
+    const jobs = await collect('echo "$0|$#|$*"; echo err >&2; exit {}', ['0', '3'], { jobs: 1, keepOrder: true, ...way });
+    expect(jobs.map((job) => [job.stdout, job.stderr, job.exitCode, job.signal])).toEqual([['/bin/sh|0|\n', 'err\n', 0, 0], ['/bin/sh|0|\n', 'err\n', 3, 0]]);
+    const killed = await collect('kill -{} $$', ['INT', 'QUIT', 'TERM'], { jobs: 3, keepOrder: true, ...way });
+    expect(killed.map((job) => [job.exitCode, job.signal, job.stderr])).toEqual([[0, 2, ''], [0, 3, ''], [0, 15, '']]);
+  });
+
+  it('is killed with its whole tree under halt now, and the job\'s stderr gets no report of its death', async () => {
+    const gate = fifo(`halt-${tag}`);
+    const marker = `loom-spawner-halt-${tag}-${process.pid}`;
+    const command = `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go >${gate}; wait; fi`;
+    const started = Date.now();
+    const jobs = await collect(command, ['sleeper', 'fail'], { jobs: 2, halt: 'now,fail=1', ...way });
+    expect(jobs.map((job) => [job.args[0], job.exitCode, job.stderr])).toEqual([['fail', 4, '']]);
+    expect(alive(marker)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('killed by a timeout, reports -1 and SIGTERM and keeps its stderr free of the shell\'s "Terminated"', async () => {
+    const jobs = await collect('echo start >&2; sleep 30 & wait; : {}', ['x'], { timeout: 200, ...way });
+    expect(jobs.map((job) => [job.exitCode, job.signal, job.timedOut, job.stderr])).toEqual([[-1, 15, true, 'start\n']]);
+  });
+});
