@@ -58,6 +58,7 @@ export interface AttemptResult {
 
 /** A job wrote more than `maxOutput` bytes to one stream. */
 export class OutputLimitError extends Error {
+  /** Always `'OutputLimitError'`. */
   override name = 'OutputLimitError';
 }
 

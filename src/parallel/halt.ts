@@ -21,10 +21,13 @@
 
 /** A parsed `--halt` spec. */
 export interface HaltSpec {
+  /** `never` runs everything; `soon` starts nothing new and lets running jobs finish; `now` also kills them. */
   readonly when: 'never' | 'soon' | 'now';
+  /** What is counted against `threshold`: failed, succeeded or finished jobs. */
   readonly on: 'fail' | 'success' | 'done';
   /** A count (`fail=3`) or, with `percent`, a percentage (`fail=30%`). */
   readonly threshold: number;
+  /** `threshold` is a percentage of all jobs. */
   readonly percent: boolean;
 }
 
@@ -34,6 +37,7 @@ const SHORT: Readonly<Record<string, string>> = { '0': 'never', '1': 'soon,fail=
 
 /** A `--halt` spec that cannot be parsed. The message is GNU's. */
 export class HaltSpecError extends Error {
+  /** Always `'HaltSpecError'`. */
   override name = 'HaltSpecError';
 }
 

@@ -29,7 +29,14 @@ export type InputValues = Iterable<string> | AsyncIterable<string>;
  * const sources: InputSource[] = [['a', 'b'], { values: ['1', '2'], linked: true }];
  * ```
  */
-export type InputSource = InputValues | { readonly values: InputValues; readonly linked?: boolean | undefined };
+export type InputSource =
+  | InputValues
+  | {
+      /** The source's arguments. */
+      readonly values: InputValues;
+      /** Linked with the previous source (`:::+`): paired one to one instead of combined. */
+      readonly linked?: boolean | undefined;
+    };
 
 /** The bounds {@link combine} enforces. */
 export interface CombineLimits {

@@ -29,14 +29,19 @@ export const JOBLOG_HEADER = 'Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tE
 
 /** One line of a job log. */
 export interface JoblogEntry {
+  /** The job's sequence number (`Seq`). */
   readonly seq: number;
   /** Milliseconds since the epoch. */
   readonly startTime: number;
   /** Milliseconds. */
   readonly runtime: number;
+  /** Bytes of standard output (`Receive`). */
   readonly receive: number;
+  /** GNU's `Exitval`: the exit code, -1 after a timeout, 0 when a signal killed the job. */
   readonly exitCode: number;
+  /** The signal that killed the job (`Signal`), 0 for none. */
   readonly signal: number;
+  /** The command as it ran (`Command`). */
   readonly command: string;
 }
 

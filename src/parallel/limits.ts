@@ -30,5 +30,6 @@ export const DEFAULT_MAX_ARGS = 1_000_000;
  * ```
  */
 export class InputLimitError extends Error {
+  /** Always `'InputLimitError'`. */
   override name = 'InputLimitError';
 }

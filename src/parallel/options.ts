@@ -15,9 +15,13 @@ import { DEFAULT_MAX_ARG_LENGTH, DEFAULT_MAX_ARGS, type InputLimits } from './li
 
 /** What `onStart` is told when a job starts. */
 export interface JobStart {
+  /** The job's sequence number (`{#}`), from 1, in input order. */
   readonly seq: number;
+  /** The job slot it runs in (`{%}`), from 1. */
   readonly slot: number;
+  /** Its arguments. */
   readonly args: readonly string[];
+  /** The command as it will run. */
   readonly command: string;
 }
 

@@ -6,23 +6,8 @@
  * @module
  */
 
-/** The fields a {@link JobResult} is built from. */
-export interface JobFields {
-  readonly seq: number;
-  readonly slot: number;
-  readonly args: readonly string[];
-  readonly command: string;
-  readonly exitCode: number;
-  readonly signal: number;
-  readonly timedOut: boolean;
-  readonly startTime: number;
-  readonly runtime: number;
-  readonly attempts: number;
-  readonly stdoutBytes: Uint8Array;
-  readonly stderrBytes: Uint8Array;
-  readonly tag: string | undefined;
-  readonly error: Error | undefined;
-}
+/** The fields a {@link JobResult} is built from: its own, less what it derives from them. */
+export type JobFields = Omit<JobResult, 'ok' | 'stdout' | 'stderr'>;
 
 /**
  * One finished job.
@@ -65,6 +50,7 @@ export class JobResult {
   /** Why it was killed, when loom killed it for its output (`OutputLimitError`). */
   readonly error: Error | undefined;
 
+  /** @internal Results are made by the engine; a user reads them. */
   constructor(fields: JobFields) {
     this.seq = fields.seq;
     this.slot = fields.slot;
