@@ -153,6 +153,113 @@ describe('sleep', () => {
     expect(abortListeners(controller.signal)).toBe(0);
   });
 
+  describe('sharing one timer', () => {
+    /** `ms` sleeps on `signal`, each recording its own name when it resolves or rejects. */
+    function sleepers(entries: readonly [name: string, ms: number][], signal: AbortSignal, order: string[]): Promise<unknown>[] {
+      return entries.map(([name, ms]) =>
+        sleep(ms, { signal }).then(
+          () => order.push(name),
+          () => order.push(`-${name}`),
+        ),
+      );
+    }
+
+    it('gives sleeps of one ms started in one millisecond one timer, ending them in start order at their time', async () => {
+      useFakeTimers();
+      const order: string[] = [];
+      const sleeps = sleepers([['a', 100], ['b', 100], ['c', 100]], new AbortController().signal, order);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(order).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      await Promise.all(sleeps);
+      expect(order).toEqual(['a', 'b', 'c']);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
+    it('gives a sleep of another ms, or started once the clock moved, a timer of its own', async () => {
+      useFakeTimers();
+      const order: string[] = [];
+      const { signal } = new AbortController();
+      const start = Date.now();
+      const first = sleepers([['b', 60], ['a', 100]], signal, order);
+      vi.advanceTimersByTime(50); // the same synchronous run, 50 ms later
+      const later = sleepers([['c', 100]], signal, order);
+      expect(vi.getTimerCount()).toBe(3);
+      const at = async (ms: number): Promise<string[]> => {
+        await vi.advanceTimersByTimeAsync(start + ms - Date.now());
+        return [...order];
+      };
+      expect(await at(59)).toEqual([]);
+      expect(await at(60)).toEqual(['b']);
+      expect(await at(99)).toEqual(['b']);
+      expect(await at(100)).toEqual(['b', 'a']);
+      expect(await at(149)).toEqual(['b', 'a']); // c started at 50 and must not join a's timer
+      expect(await at(150)).toEqual(['b', 'a', 'c']);
+      await Promise.all([...first, ...later]);
+      expect(order).toEqual(['b', 'a', 'c']);
+    });
+
+    it('gives a sleep started in a later synchronous run a timer of its own, even within the same millisecond', async () => {
+      useFakeTimers();
+      const { signal } = new AbortController();
+      const order: string[] = [];
+      const first = sleepers([['a', 100]], signal, order);
+      await flush();
+      const second = sleepers([['b', 100]], signal, order);
+      expect(vi.getTimerCount()).toBe(2);
+      await vi.advanceTimersByTimeAsync(100);
+      await Promise.all([...first, ...second]);
+      expect(order).toEqual(['a', 'b']);
+    });
+
+    it('keeps the timer for the sleeps still waiting when some are aborted, and clears it with the last', async () => {
+      useFakeTimers();
+      const stopA = new AbortController();
+      const stopRest = new AbortController();
+      const order: string[] = [];
+      const sleeps = [...sleepers([['a', 100]], stopA.signal, order), ...sleepers([['b', 100], ['c', 100]], stopRest.signal, order)];
+      expect(vi.getTimerCount()).toBe(1);
+      stopA.abort();
+      await flush();
+      expect(order).toEqual(['-a']);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect(order).toEqual(['-a', 'b', 'c']);
+
+      const again = sleepers([['d', 100], ['e', 100]], stopRest.signal, order);
+      expect(vi.getTimerCount()).toBe(1);
+      stopRest.abort();
+      await Promise.all([...sleeps, ...again]);
+      expect(order).toEqual(['-a', 'b', 'c', '-d', '-e']);
+      expect(vi.getTimerCount()).toBe(0);
+      expect(abortListeners(stopRest.signal)).toBe(0);
+    });
+
+    it('lets a new sleep start a fresh timer once every sleep of the last one was aborted', async () => {
+      useFakeTimers();
+      const stop = new AbortController();
+      const order: string[] = [];
+      const aborted = sleepers([['a', 100]], stop.signal, order);
+      stop.abort();
+      const fresh = sleepers([['b', 100]], new AbortController().signal, order);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(100);
+      await Promise.all([...aborted, ...fresh]);
+      expect(order).toEqual(['-a', 'b']);
+    });
+
+    it('leaves no real timer alive once every sleep of a shared timer is aborted', async () => {
+      const before = activeTimers();
+      const controller = new AbortController();
+      const sleeps = [sleep(60_000, { signal: controller.signal }), sleep(60_000, { signal: controller.signal })];
+      expect(activeTimers()).toBeLessThanOrEqual(before + 2); // two only when a millisecond ended in between
+      controller.abort();
+      await Promise.all(sleeps.map(settle));
+      expect(activeTimers()).toBe(before);
+    });
+  });
+
   it('rejects with a TimeoutError when the timeout comes first, and clears both timers', async () => {
     useFakeTimers();
     const controller = new AbortController();
