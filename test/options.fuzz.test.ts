@@ -1,7 +1,7 @@
 /**
  * Fuzzing every public function and constructor that takes an options object (the layers on
- * `main` when this was written: sync, queue, tasks, subprocess, workers, life; a new layer
- * adds its rows to `TARGETS`) with fast-check, fixed seeds. Each option gets hostile values:
+ * `main`: sync, queue, tasks, subprocess, workers, pipeline, life, parallel, bullmq; a new
+ * layer adds its rows to `TARGETS`) with fast-check, fixed seeds. Each option gets hostile values:
  * wrong types, `NaN`, negative, fractional, huge, `Infinity`, objects, functions, symbols,
  * plus an extra key and sometimes a getter that throws.
  *
@@ -20,6 +20,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Barrier,
+  BullExecutor,
   Condition,
   Event,
   Executor,
@@ -39,6 +40,7 @@ import {
   connectLifeServer,
   map,
   mapIter,
+  parallel,
   parseRle,
   pipeline,
   randomGrid,
@@ -104,6 +106,7 @@ interface Target {
 }
 
 const WAIT = ['signal', 'timeout'];
+const BULL = { queue: 'fuzz', connection: 'redis://127.0.0.1:1', prefix: 'loom-fuzz' };
 const grid = new Grid(3, 3);
 const tasks = new URL('./fixtures/workers/tasks.ts', import.meta.url);
 let sharedPool: WorkerPool;
@@ -156,6 +159,11 @@ const TARGETS: readonly Target[] = [
   { name: 'Pipeline.batch', keys: ['maxWait', 'buffer'], call: (opts) => pipeline([1, 2, 3]).batch('a', 2, opts).run() },
   { name: 'Pipeline.run', keys: WAIT, call: (opts) => pipeline([1, 2, 3]).stage('a', (x: number) => x).run(opts) },
   { name: 'Pipeline.toArray', keys: WAIT, call: (opts) => pipeline([1, 2, 3]).stage('a', (x: number) => x).toArray(opts) },
+  // No `joblog`/`resume`: a hostile string there is a file path, which the run would write in the working directory.
+  { name: 'parallel', keys: ['jobs', 'keepOrder', 'ungroup', 'lineBuffer', 'onLine', 'tag', 'tagstring', 'halt', 'retries', 'timeout', 'delay', 'dryRun', 'colsep', 'shell', 'spawner', 'maxOutput', 'cwd', 'env', 'onStart', 'onNotice', 'signal'], runs: 60, call: (opts) => drain(parallel('true', [['a', 'b']], opts)) },
+  // Nothing here reaches Redis: the executor connects with its first task (the URL names a closed port).
+  { name: 'new BullExecutor', keys: ['queue', 'connection', 'prefix', 'maxInFlight', 'onError'], call: (opts) => new BullExecutor(with_(BULL, opts) as never).shutdown() },
+  { name: 'BullExecutor.shutdown', keys: ['wait', 'cancelFutures', ...WAIT], call: (opts) => new BullExecutor(BULL).shutdown(opts) },
   { name: 'connectLifeServer', keys: ['port', 'host', 'connections'], call: (opts) => connectLifeServer(with_({ port: 1 }, opts) as never).close() },
 ];
 

@@ -231,12 +231,17 @@ export class BullExecutor implements ExecutorLike<string> {
    * await executor.shutdown({ timeout: 60_000 });
    * ```
    */
-  async shutdown(opts?: BullShutdownOptions): Promise<void> {
+  shutdown(opts?: BullShutdownOptions): Promise<void> {
     checkOptions('options', opts);
     const { wait = true, cancelFutures = false, timeout, signal } = opts ?? {};
     if (typeof wait !== 'boolean') throw new TypeError(expectation('wait', 'a boolean', wait));
     if (typeof cancelFutures !== 'boolean') throw new TypeError(expectation('cancelFutures', 'a boolean', cancelFutures));
     checkWaitOptions({ timeout, signal });
+    return this.#shutdown(wait, cancelFutures, timeout, signal);
+  }
+
+  /** {@link shutdown} once its options are checked (bad options throw synchronously, STYLE 12). */
+  async #shutdown(wait: boolean, cancelFutures: boolean, timeout: number | undefined, signal: AbortSignal | undefined): Promise<void> {
     const closing = this.#submitter.close();
     if (cancelFutures) this.#submitter.cancelHeld();
     let timer: NodeJS.Timeout | undefined;

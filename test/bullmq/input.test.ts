@@ -73,7 +73,7 @@ describe('BullExecutor calls: bad arguments throw at once', () => {
   });
 
   it('shutdown refuses bad options, and an executor that never sent a job shuts down without connecting', async () => {
-    await expect(executor.shutdown({ wait: 'yes' } as never)).rejects.toThrow(new TypeError('Expected `wait` to be a boolean, got `"yes"` (string)'));
+    expect(() => executor.shutdown({ wait: 'yes' } as never)).toThrow(new TypeError('Expected `wait` to be a boolean, got `"yes"` (string)'));
     await executor.shutdown();
     await executor.shutdown();
   });
