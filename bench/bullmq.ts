@@ -18,12 +18,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BullExecutor } from '../src/bullmq/index.js';
 import { map } from '../src/tasks/index.js';
 import { WorkerPool } from '../src/workers/index.js';
 import { interleaved, printTable, type Suite } from './harness.js';
+import { pingRedis } from './redis.js';
 
 /** The task. */
 export function noop(): null {
@@ -47,22 +47,6 @@ console.log('ready');
 process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));
 `;
 
-/** True when Redis answers PING at `url` within a second (the photos suite asks too). */
-export function pingRedis(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 1000);
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => done(chunk.toString('latin1').startsWith('+PONG')));
-    socket.on('error', () => done(false));
-  });
-}
 
 /** Starts a process and resolves once it printed a line starting with `ready` (or `loom worker ready`). */
 async function startProcess(args: readonly string[]): Promise<ChildProcess> {

@@ -25,7 +25,7 @@ import type { Size } from '../examples/photos/images.js';
 import { startFleet, type Fleet } from '../examples/photos/remote.js';
 import { runPipelined, runSerial, type PhotoJob } from '../examples/photos/runs.js';
 import { startPhotoServer, type PhotoServer } from '../examples/photos/server.js';
-import { pingRedis } from './bullmq.js';
+import { pingRedis } from './redis.js';
 import { interleaved, printTable, type Suite } from './harness.js';
 
 /** `n` in base 26 with the digits a–z: a run name (the server takes lowercase letters only). */

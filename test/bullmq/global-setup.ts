@@ -5,8 +5,8 @@
  * absence an error, so CI cannot pass with the suites skipped.
  */
 
-import { createConnection } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { pingRedis } from '../../bench/redis.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,26 +18,6 @@ declare module 'vitest' {
 /** The suites that need Redis, as the skip line names them. */
 const SUITES = 'test/bullmq/executor and faults, test/cli/worker SIGTERM, test/examples/photos-redis run';
 
-/** True when something at `url` answers PING with PONG within a second. */
-export function pingRedis(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port || 6379) });
-    let reply = '';
-    const done = (ok: boolean): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 1000);
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
-    });
-    socket.on('error', () => done(false));
-  });
-}
 
 export default async function setup(project: TestProject): Promise<void> {
   const url = process.env.LOOM_REDIS_URL ?? 'redis://127.0.0.1:6379';

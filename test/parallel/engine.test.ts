@@ -5,13 +5,13 @@
  * descriptor, timer or listener behind (`checkLeaksAfterEach`).
  */
 
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
+import { alive, fifo } from './processes.js';
 
 checkLeaksAfterEach();
 
@@ -24,22 +24,6 @@ async function collectWith(command: Parameters<typeof parallel>[0], inputs: Para
   const jobs: JobResult[] = [];
   for await (const job of run) jobs.push(job);
   return { jobs, status: run.exitStatus, notices };
-}
-
-function fifo(name: string): string {
-  const path = join(dir, name);
-  execFileSync('mkfifo', [path]);
-  return path;
-}
-
-/** True while a process whose command line contains `marker` is alive. */
-function alive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawner) => {
@@ -57,14 +41,14 @@ describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawne
 
   it('yields in completion order, and in input order with keepOrder', async () => {
     // Job 1 waits until the consumer has seen job 2's result.
-    const gate = fifo(`order1-${spawner}`);
+    const gate = fifo(dir, `order1-${spawner}`);
     const seen: number[] = [];
     for await (const job of parallel(`if [ {} = 1 ]; then cat ${gate} >/dev/null; fi; echo {}`, [['1', '2']], { jobs: 2, spawner })) {
       seen.push(job.seq);
       if (job.seq === 2) writeFileSync(gate, 'go');
     }
     expect(seen).toEqual([2, 1]);
-    const gate2 = fifo(`order2-${spawner}`);
+    const gate2 = fifo(dir, `order2-${spawner}`);
     const kept = await collect(`if [ {} = 1 ]; then cat ${gate2} >/dev/null; else echo go > ${gate2}; fi; echo {}`, [['1', '2']], { jobs: 2, keepOrder: true });
     expect(kept.jobs.map((job) => job.stdout)).toEqual(['1\n', '2\n']);
   });
@@ -88,7 +72,7 @@ describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawne
 
   it('halt now,fail=1 kills the running jobs\' process trees and drops them', async () => {
     const marker = `loom-halt-${process.pid}`;
-    const gate = fifo(`halt-${spawner}`);
+    const gate = fifo(dir, `halt-${spawner}`);
     const started = Date.now();
     const { jobs, status, notices } = await collect(
       `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; wait; fi`,

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
+import { alive, fifo } from './processes.js';
 
 checkLeaksAfterEach();
 
@@ -36,22 +37,6 @@ async function collect(command: string, values: string[], opts: ParallelRunOptio
   return jobs;
 }
 
-function fifo(name: string): string {
-  const path = join(dir, name);
-  execFileSync('mkfifo', [path]);
-  return path;
-}
-
-/** True while a process whose command line contains `marker` is alive. */
-function alive(marker: string): boolean {
-  try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The process group of this test process. */
 const ownGroup = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[2]);
 
@@ -59,7 +44,7 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   const tag = name.replace(/\W+/g, '-');
 
   it('has SIGINT and SIGQUIT at their default disposition and a process group of its own, not shared with a job running beside it', async () => {
-    const gate = fifo(`group-${tag}`);
+    const gate = fifo(dir, `group-${tag}`);
     // The first job waits on the gate until the second has reported, so both run at once.
     const command = `if [ {} = 1 ]; then cat ${gate} >/dev/null; else echo go >${gate}; fi; grep '^SigIgn' /proc/$$/status | cut -f2; cut -d' ' -f5 /proc/$$/stat`;
     const jobs = await collect(command, ['1', '2'], { jobs: 2, ...way });
@@ -78,7 +63,7 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   });
 
   it('is killed with its whole tree under halt now, and the job\'s stderr gets no report of its death', async () => {
-    const gate = fifo(`halt-${tag}`);
+    const gate = fifo(dir, `halt-${tag}`);
     const marker = `loom-spawner-halt-${tag}-${process.pid}`;
     const command = `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go >${gate}; wait; fi`;
     const started = Date.now();
