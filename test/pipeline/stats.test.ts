@@ -96,6 +96,23 @@ describe('stats()', () => {
     expect(fast.starved).toBe(0);
   });
 
+  it('estimate busy from sampled calls once calls are cheap: each timed call stands for SAMPLE_EVERY', async () => {
+    fakeClock();
+    const cost = CHEAP_CALL_MS / 2;
+    // The first call is timed alone (weight 1), then one in SAMPLE_EVERY (weight SAMPLE_EVERY): 4 of them.
+    const items = 1 + 4 * SAMPLE_EVERY;
+    const stats = await pipeline(Array.from({ length: items }, (_, i) => i))
+      .stage('cheap', (n: number) => {
+        vi.advanceTimersByTime(cost);
+        return n;
+      })
+      .run();
+    const [cheap] = stats.stages as [StageStats];
+    expect(cheap.emitted).toBe(items);
+    expect(cheap.busy).toBeCloseTo(items * cost, 9);
+    for (const figure of Object.values(cheap.latency)) expect(figure).toBeCloseTo(cost, 9);
+  });
+
   it('onProgress gets stats every progressInterval ms and once more at the end; no timer is left', async () => {
     fakeClock();
     const seen: number[] = [];
