@@ -78,7 +78,10 @@ async function stopAll(children: readonly ChildProcess[]): Promise<void> {
 async function rawBullmq(url: string, prefix: string, queueName: string): Promise<{ run: (i: number) => Promise<unknown>; close: () => Promise<void> }> {
   const { Queue, QueueEvents } = await import('bullmq');
   const queue = new Queue(queueName, { connection: { url }, prefix });
-  const events = new QueueEvents(queueName, { connection: { url }, prefix });
+  // From the stream's start (the prefix is fresh): with the default '$' the reader begins only
+  // once its first XREAD is sent, after `waitUntilReady`, and the first jobs' `completed` events
+  // can come before it, leaving their callers waiting forever. (Run first, the raw case hung so.)
+  const events = new QueueEvents(queueName, { connection: { url }, prefix, lastEventId: '0-0' });
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const waiting = new Map<string, (value: unknown) => void>();
   events.on('completed', ({ jobId, returnvalue }) => waiting.get(jobId)?.(returnvalue));
