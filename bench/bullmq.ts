@@ -47,7 +47,6 @@ console.log('ready');
 process.once('SIGTERM', () => void worker.close().then(() => process.exit(0)));
 `;
 
-
 /** Starts a process and resolves once it printed a line starting with `ready` (or `loom worker ready`). */
 async function startProcess(args: readonly string[]): Promise<ChildProcess> {
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,9 +1,9 @@
 /**
  * Fuzzing every public function and constructor that takes an options object (the layers on
  * `main`: sync, queue, tasks, subprocess, workers, pipeline, life, parallel, bullmq; a new
- * layer adds its rows to `TARGETS`) with fast-check, fixed seeds. Each option gets hostile values:
- * wrong types, `NaN`, negative, fractional, huge, `Infinity`, objects, functions, symbols,
- * plus an extra key and sometimes a getter that throws.
+ * layer adds its rows to `TARGETS`) with fast-check, fixed seeds. Each option gets hostile
+ * values: wrong types, `NaN`, negative, fractional, huge, `Infinity`, objects, functions,
+ * symbols, plus an extra key and sometimes a getter that throws.
  *
  * The contract (STYLE 12, DESIGN "Conventions"): the call either works, or throws a
  * `TypeError`/`RangeError` synchronously (or the getter's own error, which is the caller's).

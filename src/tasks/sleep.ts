@@ -204,8 +204,11 @@ function forgetJoinable(): void {
   joinable = undefined;
 }
 
+/**
+ * The shared timer is due. It is no longer `joinable`: a timer never fires in the synchronous
+ * run that armed it, and that run's microtask has forgotten it.
+ */
 function fire(shared: SharedTimer): void {
-  if (joinable === shared) joinable = undefined;
   // An aborted sleeper is still in the chain: it has left its signal's list, and its promise is settled.
   for (let sleeper: Sleeper | undefined = shared.first; sleeper !== undefined; sleeper = sleeper.after) {
     if (sleeper.signal !== undefined) unwatchAbort(sleeper);

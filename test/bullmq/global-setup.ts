@@ -18,7 +18,6 @@ declare module 'vitest' {
 /** The suites that need Redis, as the skip line names them. */
 const SUITES = 'test/bullmq/executor and faults, test/cli/worker SIGTERM, test/examples/photos-redis run';
 
-
 export default async function setup(project: TestProject): Promise<void> {
   const url = process.env.LOOM_REDIS_URL ?? 'redis://127.0.0.1:6379';
   const available = await pingRedis(url);
