@@ -205,10 +205,12 @@ function forgetJoinable(): void {
 }
 
 /**
- * The shared timer is due. It is no longer `joinable`: a timer never fires in the synchronous
- * run that armed it, and that run's microtask has forgotten it.
+ * The shared timer is due. On a real clock it is no longer `joinable` by now (the microtask of
+ * the run that armed it forgot it), but a fake clock can fire it inside that very run
+ * (`vi.runOnlyPendingTimers()`), and a sleep joining it then would never end.
  */
 function fire(shared: SharedTimer): void {
+  if (joinable === shared) joinable = undefined;
   // An aborted sleeper is still in the chain: it has left its signal's list, and its promise is settled.
   for (let sleeper: Sleeper | undefined = shared.first; sleeper !== undefined; sleeper = sleeper.after) {
     if (sleeper.signal !== undefined) unwatchAbort(sleeper);

@@ -249,6 +249,19 @@ describe('sleep', () => {
       expect(order).toEqual(['-a', 'b']);
     });
 
+    it('gives a sleep a fresh timer after a fake clock fired the shared one in the same synchronous run', async () => {
+      useFakeTimers();
+      const { signal } = new AbortController();
+      const order: string[] = [];
+      const first = sleepers([['a', 0]], signal, order);
+      vi.runOnlyPendingTimers(); // fires a's timer now, without moving Date.now()
+      const second = sleepers([['b', 0]], signal, order);
+      expect(vi.getTimerCount()).toBe(1);
+      await vi.advanceTimersByTimeAsync(0);
+      await Promise.all([...first, ...second]);
+      expect(order).toEqual(['a', 'b']);
+    });
+
     it('leaves no real timer alive once every sleep of a shared timer is aborted', async () => {
       const before = activeTimers();
       const controller = new AbortController();
