@@ -35,11 +35,8 @@ export function checkLeaksAfterEach(): void {
     // loom removes its process listeners at the end of the event-loop turn the last child exited in.
     await flush();
     // vitest's own RPC to its main process (test results) holds a timer until the answer comes
-    // back over IPC: a few loop turns later on a quiet machine, but on a loaded one more than 50
-    // turns went by first (a CI run failed so). So the wait is bounded by time, not by turns; a
-    // timer loom leaked stays however long it is waited for.
-    const until = performance.now() + 2000;
-    while (activeTimers() > timers && performance.now() < until) await flush();
+    // back over IPC, a few loop turns later; a timer loom leaked stays however many turns pass.
+    for (let turn = 0; turn < 50 && activeTimers() > timers; turn++) await flush();
     expect(openFds()).toBeLessThanOrEqual(fds);
     expect(activeTimers()).toBeLessThanOrEqual(timers);
     expect(processListeners()).toBe(listeners);
