@@ -190,16 +190,20 @@ export class BullExecutor implements ExecutorLike<string> {
    * const sizes = await executor.map<number>('resize', ['a.jpg', 'b.jpg'], { attempts: 2 });
    * ```
    */
-  async map<R = unknown>(name: string, items: Iterable<unknown>, opts?: BullMapOptions): Promise<R[]> {
+  map<R = unknown>(name: string, items: Iterable<unknown>, opts?: BullMapOptions): Promise<R[]> {
     checkTask(name, [], opts);
     if (opts !== undefined && 'jobId' in opts && opts.jobId !== undefined) throw new TypeError(expectation('jobId', 'absent: map gives each item its own job', opts.jobId));
     if (items === null || typeof (items as Partial<Iterable<unknown>> | undefined)?.[Symbol.iterator] !== 'function') {
       throw new TypeError(expectation('items', 'an iterable', items));
     }
-    const list = [...items];
-    const specs = list.map((item, i) => checkTask(name, [item], opts, `items[${i}]`));
-    if (this.#submitter.closed) throw new InvalidStateError(`BullExecutor.map cannot start task "${name}": the executor is shut down`);
-    if (opts?.signal?.aborted) throw opts.signal.reason;
+    const specs = Array.from(items, (item, i) => checkTask(name, [item], opts, `items[${i}]`));
+    if (this.#submitter.closed) return Promise.reject(new InvalidStateError(`BullExecutor.map cannot start task "${name}": the executor is shut down`));
+    if (opts?.signal?.aborted) return Promise.reject(opts.signal.reason as Error);
+    return this.#map<R>(specs, opts);
+  }
+
+  /** {@link map} once its arguments are checked (bad arguments throw synchronously, STYLE 12). */
+  async #map<R>(specs: readonly JobSpec[], opts: BullMapOptions | undefined): Promise<R[]> {
     const scope = new Deadline(opts, 'BullExecutor.map');
     try {
       const calls = specs.map((spec) =>

@@ -118,6 +118,7 @@ describe.skipIf(redisUrl === undefined)('BullExecutor with a worker in this proc
     await expect(executor.run('add', [1, 2], { signal: controller.signal })).rejects.toThrow('never mind');
     const future = executor.submit('add', [1, 2], { signal: controller.signal });
     await expect(future.result()).rejects.toThrow('never mind');
+    await expect(executor.map('add', [1], { signal: controller.signal })).rejects.toThrow('never mind');
     expect(executor.pending).toBe(0);
   });
 
@@ -199,5 +200,6 @@ describe.skipIf(redisUrl === undefined)('BullExecutor with a worker in this proc
     expect(await running).toBe(100);
     await expect(executor.run('add', [1, 2])).rejects.toThrow(new InvalidStateError('BullExecutor.run cannot start task "add": the executor is shut down'));
     expect(() => executor.submit('add', [1, 2])).toThrow(new InvalidStateError('BullExecutor.submit cannot start task "add": the executor is shut down'));
+    await expect(executor.map('add', [1])).rejects.toThrow(new InvalidStateError('BullExecutor.map cannot start task "add": the executor is shut down'));
   });
 });

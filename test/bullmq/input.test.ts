@@ -63,13 +63,32 @@ describe('BullExecutor calls: bad arguments throw at once', () => {
     expect(executor.pending).toBe(0);
   });
 
-  it('map refuses a non-iterable, a jobId and an item that does not serialize, before sending anything', async () => {
-    await expect(executor.map('echo', 5 as never)).rejects.toThrow(new TypeError('Expected `items` to be an iterable, got `5` (number)'));
-    await expect(executor.map('echo', [1], { jobId: 'x' } as never)).rejects.toThrow(
+  it('map refuses a non-iterable, a jobId and an item that does not serialize at once, before sending anything', () => {
+    expect(() => executor.map('echo', 5 as never)).toThrow(new TypeError('Expected `items` to be an iterable, got `5` (number)'));
+    expect(() => executor.map('echo', [1], { jobId: 'x' } as never)).toThrow(
       new TypeError('Expected `jobId` to be absent: map gives each item its own job, got `"x"` (string)'),
     );
-    await expect(executor.map('echo', [1, () => 2])).rejects.toThrow(new TypeError(`Expected \`items[1]\` to be ${JSON_VALUE}, got \`anonymous\` (function)`));
+    expect(() => executor.map('echo', [1, () => 2])).toThrow(new TypeError(`Expected \`items[1]\` to be ${JSON_VALUE}, got \`anonymous\` (function)`));
     expect(executor.pending).toBe(0);
+  });
+
+  it('map stops reading its items at the first that does not serialize', () => {
+    let read = 0;
+    let closed = false;
+    const items = {
+      *[Symbol.iterator]() {
+        try {
+          for (;;) {
+            read++;
+            yield read === 2 ? Symbol('x') : read;
+          }
+        } finally {
+          closed = true;
+        }
+      },
+    };
+    expect(() => executor.map('echo', items)).toThrow(TypeError);
+    expect([read, closed, executor.pending]).toEqual([2, true, 0]);
   });
 
   it('shutdown refuses bad options, and an executor that never sent a job shuts down without connecting', async () => {
