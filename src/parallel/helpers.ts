@@ -1,15 +1,17 @@
 /**
- * The two kinds of `/bin/sh` helper behind the shell spawner (see `spawner.ts`): a few that
- * each run many jobs at once (the default where `setsid` and `env --default-signal` exist), and
- * one per job slot running one job at a time (the fallback).
+ * The two kinds of helper process behind the shell spawner (see `spawner.ts`): a few `perl`
+ * helpers that each run many jobs at once (the default, where `perl` is on the `PATH`), and
+ * one `/bin/sh` helper per job slot running one job at a time (the fallback).
  *
  * @module
  */
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import { spawn } from '../subprocess/process/spawn.js';
 import type { Subprocess } from '../subprocess/process/subprocess.js';
+import { shellQuote } from './quote.js';
 
 /** Where the jobs run. */
 export interface Where {
@@ -17,11 +19,17 @@ export interface Where {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-/** A job handed to a helper: its answer (the shell's status line, `undefined` if the helper died) and how to signal it. */
+/** How a job ended, as GNU's job log tells it: its exit code, or 0 and the signal that killed it. */
+export interface Exit {
+  readonly exitCode: number;
+  readonly signal: number;
+}
+
+/** A job handed to a helper: how it ended (`undefined` if the helper died), and how to signal it. */
 export interface Started {
-  readonly done: Promise<string | undefined>;
+  readonly done: Promise<Exit | undefined>;
   kill(signal: NodeJS.Signals): void;
-  /** Called once the job has ended: ends what it left running, where the helper can. */
+  /** Called once the job has ended: removes the helper's own files. */
   ended(): void;
 }
 
@@ -29,14 +37,56 @@ export interface Started {
 export const FORCE_KILL_AFTER = 200;
 
 /**
- * Runs each job in the background: a subshell that exits at once (so that the helper keeps no
- * zombie), whose child runs the job and answers `ID STATUS` (one write, below PIPE_BUF, so the
- * answers of jobs ending together do not interleave). `setsid` puts the job in its own session
- * and process group (dash without a terminal cannot turn job control on, so `set -m` does not),
- * and `env --default-signal` undoes what POSIX makes a shell without job control do to a
- * background job: start it with SIGINT and SIGQUIT ignored, which the job could not undo.
+ * Reads jobs from stdin, each a header `ID PATHBYTES COMMANDBYTES` and a newline, then the
+ * path and the command, and forks a waiter per job (SIGCHLD ignored, so waiters need no
+ * reaping). The waiter forks the job: `setpgrp` (its own process group, as GNU's jobs get
+ * `setpgrp(0,0)`, so that killing the group kills its tree), stdin from /dev/null, stdout and
+ * stderr into `PATH.out` and `PATH.err`, then `exec /bin/sh -c COMMAND` with `$0` `/bin/sh`,
+ * exactly GNU's `sh -c`, signals at their default dispositions. The waiter answers `S ID PID`
+ * once forked and `E ID CODE SIGNAL` once the job ended: the real wait status, so death by
+ * signal N is told apart from `exit 128+N`. Before answering, the waiter kills what the job
+ * left running in its group (`cmd &`); a group id is not reused while the group has a member.
+ * Each answer is one write below PIPE_BUF, so the
+ * answers of jobs ending together do not interleave. A job that cannot be started (no fork, no
+ * output file, no `/bin/sh`) ends with code 127. No module is loaded: `POSIX` alone costs
+ * 15 ms of start-up here. Rejected: reaping in the reading process on SIGCHLD, as perl runs a
+ * handler only between statements, and a signal landing just before `select` then leaves it
+ * blocked with a zombie unreported (seen within a few thousand jobs).
  */
-const MANY = `while IFS=' ' read -r id f; do ( { setsid env --default-signal=INT,QUIT /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$id $?"; } & ); done\n`;
+const PERL = String.raw`$SIG{CHLD} = 'IGNORE';
+my ($in, $at) = ('', 0);
+for (;;) {
+  my $got = sysread STDIN, $in, 65536, length $in;
+  if (!defined $got) { next if $!{EINTR}; last }
+  last if $got == 0;
+  while (substr($in, $at, 64) =~ /\A(\d+) (\d+) (\d+)\n/) {
+    my ($id, $start) = ($1, $at + $+[0]);
+    last if length($in) < $start + $2 + $3;
+    my ($path, $command) = (substr($in, $start, $2), substr($in, $start + $2, $3));
+    $at = $start + $2 + $3;
+    my $waiter = fork;
+    if (!defined $waiter) { syswrite STDOUT, "E $id 127 0\n"; next }
+    next if $waiter;
+    $SIG{CHLD} = 'DEFAULT';
+    my $pid = fork;
+    if (!defined $pid) { syswrite STDOUT, "E $id 127 0\n"; exit 0 }
+    if ($pid == 0) {
+      setpgrp 0, 0;
+      open(STDIN, '<', '/dev/null') && open(STDOUT, '>', "$path.out") && open(STDERR, '>', "$path.err") or exit 127;
+      { exec { '/bin/sh' } '/bin/sh', '-c', $command }
+      exit 127;
+    }
+    syswrite STDOUT, "S $id $pid\n";
+    waitpid $pid, 0;
+    my $status = $?;
+    kill 'KILL', -$pid;
+    syswrite STDOUT, ($status & 127) ? "E $id 0 " . ($status & 127) . "\n" : "E $id " . ($status >> 8) . " 0\n";
+    exit 0;
+  }
+  substr($in, 0, $at) = '';
+  $at = 0;
+}
+`;
 
 /**
  * One job at a time, in the helper's own group. The job's redirections are the script's own
@@ -47,17 +97,16 @@ const MANY = `while IFS=' ' read -r id f; do ( { setsid env --default-signal=INT
  */
 const ONE = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$?"; done\n`;
 
-/** Whether `setsid` and `env --default-signal` run with this `PATH`; asked once per `PATH`. */
-const manyWorks = new Map<string, boolean>();
+/** Whether `perl` runs with this `PATH`; asked once per `PATH`. */
+const perlWorks = new Map<string, boolean>();
 
 /** True when jobs can run many to a helper with this run's `PATH` (a synchronous probe, the first time a `PATH` is seen). */
 export function canRunMany(where: Where): boolean {
   const path = (where.env === undefined ? process.env.PATH : where.env.PATH) ?? '';
-  let works = manyWorks.get(path);
+  let works = perlWorks.get(path);
   if (works === undefined) {
-    const probe = spawnSync('/bin/sh', ['-c', 'setsid env --default-signal=INT,QUIT /bin/sh -c :'], { env: { PATH: path }, stdio: 'ignore' });
-    works = probe.status === 0;
-    manyWorks.set(path, works);
+    works = spawnSync('perl', ['-e', '1'], { env: { PATH: path }, stdio: 'ignore' }).status === 0;
+    perlWorks.set(path, works);
   }
   return works;
 }
@@ -68,8 +117,8 @@ abstract class Helper {
   #pending = '';
   #dead = false;
 
-  constructor(script: string, where: Where) {
-    this.proc = spawn(['/bin/sh', '-c', script], {
+  constructor(argv: readonly [string, ...string[]], where: Where) {
+    this.proc = spawn(argv, {
       group: true,
       stderr: 'ignore',
       forceKillAfter: FORCE_KILL_AFTER,
@@ -78,11 +127,12 @@ abstract class Helper {
     });
     this.proc.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       this.#pending += chunk;
-      for (let end = this.#pending.indexOf('\n'); end !== -1; end = this.#pending.indexOf('\n')) {
-        const line = this.#pending.slice(0, end);
-        this.#pending = this.#pending.slice(end + 1);
-        this.answer(line);
+      let start = 0;
+      for (let end = this.#pending.indexOf('\n'); end !== -1; end = this.#pending.indexOf('\n', start)) {
+        this.answer(this.#pending.slice(start, end));
+        start = end + 1;
       }
+      this.#pending = this.#pending.slice(start);
     });
     void this.proc.wait().catch(() => undefined).finally(() => {
       this.#dead = true;
@@ -103,75 +153,71 @@ abstract class Helper {
   }
 }
 
-/** Runs many jobs at once, each in its own process group, whose leader's pid the job's script writes to `FILE.pid`. */
+/** A job of a {@link ManyHelper}: how to settle it, and its group once known. */
+interface ManyJob {
+  readonly resolve: (exit: Exit | undefined) => void;
+  pid?: number;
+  /** A signal asked for before the pid was known. */
+  pending?: NodeJS.Signals;
+}
+
+/** Runs many jobs at once, each in its own process group (see `PERL`). */
 export class ManyHelper extends Helper {
-  readonly #waiting = new Map<string, (line: string | undefined) => void>();
+  readonly #jobs = new Map<string, ManyJob>();
   #ids = 0;
-  /** Lines not yet written: the jobs started in one turn of the event loop go in one write (each write to the pipe costs ms under load). */
+  /** Jobs not yet written: those started in one turn of the event loop go in one write (each write to the pipe costs ms under load). */
   #unsent = '';
 
   constructor(where: Where) {
-    super(MANY, where);
-  }
-
-  /** The lines the job's script starts with, before its redirections (see `start`). */
-  static prologue(path: string): string {
-    return `echo $$ >${path}.pid\n[ -e ${path}.kill ] && kill -TERM $$\n`;
+    super(['perl', '-e', PERL], where);
   }
 
   protected answer(line: string): void {
-    const space = line.indexOf(' ');
-    const id = line.slice(0, space);
-    const resolve = this.#waiting.get(id);
-    this.#waiting.delete(id);
-    resolve?.(line.slice(space + 1));
+    const [kind, id = '', first, second] = line.split(' ');
+    const job = this.#jobs.get(id);
+    if (job === undefined) return;
+    if (kind === 'S') {
+      job.pid = Number(first);
+      if (job.pending !== undefined) signalGroup(job.pid, job.pending);
+    } else {
+      this.#jobs.delete(id);
+      job.resolve({ exitCode: Number(first), signal: Number(second) });
+    }
   }
 
+  /** Settles every job: with the helper gone no answer can come, so what the jobs started is ended here. */
   protected died(): void {
-    for (const resolve of this.#waiting.values()) resolve(undefined);
-    this.#waiting.clear();
+    for (const job of this.#jobs.values()) {
+      if (job.pid !== undefined) signalGroup(job.pid, 'SIGKILL');
+      job.resolve(undefined);
+    }
+    this.#jobs.clear();
   }
 
-  /**
-   * Starts the script at `path`. Killing it before its pid is known is safe: `kill` creates
-   * `FILE.kill` before it reads `FILE.pid`, and the script writes `FILE.pid` before it looks
-   * for `FILE.kill`, so the signal is sent by one side or the other (or both).
-   */
-  start(path: string): Started {
+  /** Starts `command` with its output in `PATH.out` and `PATH.err`. */
+  start(command: string, path: string): Started {
     const id = String(++this.#ids);
-    const done = new Promise<string | undefined>((resolve) => {
+    let job: ManyJob | undefined;
+    const done = new Promise<Exit | undefined>((resolve) => {
       if (this.dead) return resolve(undefined);
-      this.#waiting.set(id, resolve);
+      job = { resolve };
+      this.#jobs.set(id, job);
       if (this.#unsent === '') {
         setImmediate(() => {
-          const lines = this.#unsent;
+          const jobs = this.#unsent;
           this.#unsent = '';
-          if (!this.dead) this.proc.stdin?.write(lines);
+          if (!this.dead) this.proc.stdin?.write(jobs);
         });
       }
-      this.#unsent += `${id} ${path}\n`;
+      this.#unsent += `${id} ${Buffer.byteLength(path)} ${Buffer.byteLength(command)}\n${path}${command}`;
     });
-    const group = (): number | undefined => {
-      try {
-        const pid = Number(readFileSync(`${path}.pid`, 'utf8'));
-        return Number.isInteger(pid) && pid > 1 ? pid : undefined;
-      } catch {
-        return undefined;
-      }
-    };
     return {
       done,
       kill: (signal) => {
-        writeFileSync(`${path}.kill`, '');
-        const pid = group();
-        if (pid !== undefined) signalGroup(pid, signal);
+        if (job?.pid !== undefined) signalGroup(job.pid, signal);
+        else if (job !== undefined) job.pending = signal;
       },
-      ended: () => {
-        // A job's group outlives the job only through what the job left running (`cmd &`),
-        // and a group id is not reused while the group has a member.
-        const pid = group();
-        if (pid !== undefined) signalGroup(pid, 'SIGKILL');
-      },
+      ended: () => undefined,
     };
   }
 }
@@ -181,7 +227,7 @@ export class OneHelper extends Helper {
   #resolve: ((line: string | undefined) => void) | undefined;
 
   constructor(where: Where) {
-    super(ONE, where);
+    super(['/bin/sh', '-c', ONE], where);
   }
 
   protected answer(line: string): void {
@@ -198,16 +244,56 @@ export class OneHelper extends Helper {
     resolve?.(line);
   }
 
-  start(path: string): Started {
-    const done = new Promise<string | undefined>((resolve) => {
+  /**
+   * Starts `command` from a script file at `path`, its output in `PATH.out` and `PATH.err`.
+   * The script's EXIT trap writes the job shell's own exit code to `PATH.code`: the helper's
+   * `$?` is 128 + N for death by signal N as for an `exit 128+N`, and only the code file
+   * (written on exit, never on death by signal) tells them apart.
+   */
+  start(command: string, path: string): Started {
+    const file = shellQuote(path);
+    writeFileSync(path, `shift\nexec >${file}.out 2>${file}.err </dev/null\ntrap ${shellQuote(`echo $? >${shellQuote(`${path}.code`)}`)} EXIT\n${command}\n`);
+    const line = new Promise<string | undefined>((resolve) => {
       if (this.dead) return resolve(undefined);
       this.#resolve = resolve;
       this.proc.stdin?.write(`${path}\n`);
     });
     // What the job left running lives in the helper's group until the run ends.
-    return { done, kill: (signal) => this.signalGroup(signal), ended: () => undefined };
+    return {
+      done: line.then((status) => (status === undefined ? undefined : exitOf(Number(status), readCode(`${path}.code`)))),
+      kill: (signal) => this.signalGroup(signal),
+      ended: () => {
+        for (const file of [path, `${path}.code`]) removeOptional(file);
+      },
+    };
   }
 }
+
+/** The exit of a job whose shell reported `status` and whose EXIT trap wrote `code` (or none: killed). */
+function exitOf(status: number, code: number | undefined): Exit {
+  if (code !== undefined) return { exitCode: code, signal: 0 };
+  return status > 128 ? { exitCode: 0, signal: status - 128 } : { exitCode: status, signal: 0 };
+}
+
+function readCode(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes `path` if it is there. */
+export function removeOptional(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Not written: the job was killed before its shell opened it.
+  }
+}
+
+/** The exit of a job killed with its helper. */
+export const KILLED: Exit = { exitCode: 0, signal: constants.signals.SIGKILL };
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {

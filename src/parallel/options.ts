@@ -72,8 +72,9 @@ export interface ParallelOptions extends InputLimits {
   /** The shell that runs string commands. Default `/bin/sh`, as GNU parallel with `PARALLEL_SHELL=/bin/sh`. */
   readonly shell?: string | undefined;
   /**
-   * How jobs are started: `'shell'` (default) through small long-lived `/bin/sh` helpers that
-   * fork them (several times faster than Node's own spawn; output spooled in temporary files);
+   * How jobs are started: `'shell'` (default) through small long-lived helper processes
+   * (`perl`, or `/bin/sh` where there is no `perl`) that fork them as `/bin/sh -c COMMAND`
+   * (several times faster than Node's own spawn; output spooled in temporary files);
    * `'direct'` with Node's `child_process`, each job in its own process group. Function
    * commands, `lineBuffer`, `ungroup` and a `shell` other than `/bin/sh` always start directly.
    */

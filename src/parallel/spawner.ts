@@ -1,27 +1,25 @@
 /**
- * The shell spawner: small long-lived `/bin/sh` processes that start the jobs, so that the
- * fork of each job is a fork of a 1 MiB shell instead of this whole Node process.
+ * The shell spawner: small long-lived helper processes that start the jobs, so that the fork
+ * of each job is a fork of a few-MiB `perl` or `/bin/sh` instead of this whole Node process.
+ * The jobs still run as GNU's do, `/bin/sh -c COMMAND`.
  *
  * Why: Node's `child_process.spawn` forks this process on the event-loop thread (about 7 ms
- * here, growing with this process's memory map), and forks of one process serialize. A shell
- * forks in a fraction of that, and several shells fork at once on several cores. Measured on
+ * here, growing with this process's memory map), and forks of one process serialize. A small
+ * process forks in a fraction of that, and several fork at once on several cores. Measured on
  * 500 `true N` jobs, 4 at a time, on a shared 2-core machine: 324 to 573 jobs/s against 97 to
  * 138 for the raw Node spawn loop (see `bench/parallel.ts` and docs/parallel.md). Rejected:
  * small Node spawner processes (`--max-old-space-size=16`): 75 to 91 jobs/s, no better than
  * spawning directly, as a fresh Node process still has a large map to copy.
  *
- * Helpers: by default a few (`MANY_HELPERS` at most), each running many jobs at once, so that
- * `-j 100` costs a few Node spawns rather than one per job slot; where `setsid` or
- * `env --default-signal` is missing, one helper per job slot running one job at a time (see
- * `helpers.ts`). Each helper is `sh -c HELPER` in its own process group (loom/subprocess,
- * `group: true`). The engine writes the job's command into a script file in a private
- * temporary directory and the file's path to a helper's stdin; the helper runs it as
- * `/bin/sh -c '. FILE'` with `$0` set to `/bin/sh` and the script's first line dropping FILE
- * from `$1`, so the command sees what GNU's `sh -c COMMAND` would, and answers with the exit
- * status on its stdout. The script sends stdout and stderr into `FILE.out` and `FILE.err` and
- * sets an EXIT trap that writes the job shell's own exit code to `FILE.code`: a shell reports
- * death by signal N as status 128 + N, like an `exit 128+N`, and only the code file (written on
- * exit, never on death by signal) tells them apart, as GNU's job log needs.
+ * Helpers: by default a few `perl` helpers (`MANY_HELPERS` at most), each running many jobs
+ * at once, so that `-j 100` costs a few Node spawns rather than one per job slot. Perl, not
+ * `/bin/sh`, because it forks and execs the job itself and reads its real wait status: a job
+ * costs two forks and one exec (`/bin/sh`), where a shell helper needed four forks and three
+ * execs (a subshell, a background list, `setsid`, `env --default-signal`) and an EXIT trap to
+ * tell death by a signal from `exit 128+N`. Where `perl` is not on the `PATH`, one `/bin/sh`
+ * helper per job slot runs one job at a time (see `helpers.ts`). Each helper runs in its own
+ * process group (loom/subprocess, `group: true`); each job in its own. A job's stdout and
+ * stderr go to `N.out` and `N.err` in a private temporary directory.
  *
  * Killing a job (timeout, `halt now`, an abort): SIGTERM to its process group, then SIGKILL
  * 200 ms later if it still runs.
@@ -32,13 +30,12 @@
  * @module
  */
 
-import { mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, openSync, readSync, closeSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptResult } from './attempt.js';
 import { OutputLimitError } from './attempt.js';
-import { canRunMany, FORCE_KILL_AFTER, ManyHelper, OneHelper, type Where } from './helpers.js';
+import { canRunMany, type Exit, FORCE_KILL_AFTER, KILLED, ManyHelper, OneHelper, removeOptional, type Where } from './helpers.js';
 
 export type { Where } from './helpers.js';
 
@@ -78,14 +75,11 @@ export class ShellSpawner implements AsyncDisposable {
   /** Runs `command` in a helper; see the module comment. Rejects with `signal.reason` when aborted. */
   async run(command: string, slot: number, timeout: number | undefined, signal: AbortSignal, maxOutput: number): Promise<AttemptResult> {
     signal.throwIfAborted();
-    const helper = this.#helper(slot);
     this.#directory ??= mkdtempSync(join(tmpdir(), 'loom-parallel-'));
     const path = join(this.#directory, String(++this.#files));
-    const prologue = helper instanceof ManyHelper ? ManyHelper.prologue(path) : '';
-    await writeFile(path, `shift\n${prologue}exec >${path}.out 2>${path}.err </dev/null\ntrap 'echo $? >${path}.code' EXIT\n${command}\n`);
     const startTime = Date.now();
     const started = performance.now();
-    const job = helper.start(path);
+    const job = this.#helper(slot).start(command, path);
     let timedOut = false;
     let force: NodeJS.Timeout | undefined;
     const kill = (): void => {
@@ -98,9 +92,9 @@ export class ShellSpawner implements AsyncDisposable {
     }, Math.min(timeout, 2 ** 31 - 1));
     const onAbort = (): void => kill();
     signal.addEventListener('abort', onAbort, { once: true });
-    let line: string | undefined;
+    let exit: Exit | undefined;
     try {
-      line = await job.done;
+      exit = await job.done;
     } finally {
       clearTimeout(timer);
       clearTimeout(force);
@@ -108,20 +102,18 @@ export class ShellSpawner implements AsyncDisposable {
       job.ended();
     }
     const runtime = performance.now() - started;
-    const code = readOptional(`${path}.code`);
     const stdout = readBounded(`${path}.out`, maxOutput);
     const stderr = readBounded(`${path}.err`, maxOutput);
-    for (const suffix of ['', '.code', '.out', '.err', '.pid', '.kill']) removeOptional(`${path}${suffix}`);
+    removeOptional(`${path}.out`);
+    removeOptional(`${path}.err`);
     if (signal.aborted) throw signal.reason;
-    const status = line === undefined ? 128 + constants.signals.SIGKILL : Number(line);
-    const exited = code !== undefined || status <= 128;
-    const exitCode = timedOut ? -1 : exited ? (code === undefined ? status : Number(code.toString().trim())) : 0;
-    const sig = timedOut ? constants.signals.SIGTERM : exited ? 0 : status - 128;
+    const { exitCode, signal: sig } = exit ?? KILLED;
     if (stdout.over || stderr.over) {
       // Reported as the directly started path reports it, where the job is killed at the bound.
       const error = new OutputLimitError(`Job wrote more than maxOutput (${maxOutput} bytes) to ${stdout.over ? 'stdout' : 'stderr'}: ${command}`);
       return { exitCode: 0, signal: constants.signals.SIGTERM, timedOut, stdout: stdout.bytes, stderr: stderr.bytes, startTime, runtime, error };
     }
+    if (timedOut) return { exitCode: -1, signal: constants.signals.SIGTERM, timedOut, stdout: stdout.bytes, stderr: stderr.bytes, startTime, runtime };
     return { exitCode, signal: sig, timedOut, stdout: stdout.bytes, stderr: stderr.bytes, startTime, runtime };
   }
 
@@ -131,22 +123,6 @@ export class ShellSpawner implements AsyncDisposable {
     await Promise.all([...this.#all].map((helper) => helper.proc[Symbol.asyncDispose]()));
     for (const helper of this.#all) helper.signalGroup('SIGKILL');
     if (this.#directory !== undefined) rmSync(this.#directory, { recursive: true, force: true });
-  }
-}
-
-function readOptional(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function removeOptional(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Not written: the job was killed before its shell opened it.
   }
 }
 

@@ -2,15 +2,17 @@
  * What a job started by each way of spawning finds, GNU parallel's `sh -c` being the reference:
  * SIGINT and SIGQUIT at their default disposition, its own process group (so that killing it
  * kills its tree), `$0` and `$@`, its exit status or signal, and nothing from the helper in its
- * stderr. The shell spawner's fallback (one helper per slot) is reached through a `PATH`
- * without `setsid`. Orders are forced with FIFOs, never with sleeps.
+ * stderr. The shell spawner's fallback (one `/bin/sh` helper per slot) is reached through a
+ * `PATH` without `perl`. Orders are forced with FIFOs, never with sleeps.
  */
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ManyHelper } from '../../src/parallel/helpers.js';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
 import { alive, fifo } from './processes.js';
@@ -20,14 +22,14 @@ checkLeaksAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'loom-spawner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A `PATH` with the tools the jobs below use, and neither `setsid` nor `env`. */
+/** A `PATH` with the tools the jobs below use, and no `perl`. */
 const bare = join(dir, 'bin');
 mkdirSync(bare);
 for (const tool of ['cat', 'cut', 'grep', 'sh', 'sleep']) symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bare, tool));
 
 const ways: [string, ParallelRunOptions][] = [
   ['shell spawner, helpers running many jobs', { spawner: 'shell' }],
-  ['shell spawner, one helper per slot (no setsid)', { spawner: 'shell', env: { PATH: bare } }],
+  ['shell spawner, one helper per slot (no perl)', { spawner: 'shell', env: { PATH: bare } }],
   ['direct', { spawner: 'direct' }],
 ];
 
@@ -56,10 +58,28 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   });
 
   it('sees $0 and $@ as under sh -c, and reports its exit status or its signal, with nothing in stderr but its own', async () => {
-    const jobs = await collect('echo "$0|$#|$*"; echo err >&2; exit {}', ['0', '3'], { jobs: 1, keepOrder: true, ...way });
-    expect(jobs.map((job) => [job.stdout, job.stderr, job.exitCode, job.signal])).toEqual([['/bin/sh|0|\n', 'err\n', 0, 0], ['/bin/sh|0|\n', 'err\n', 3, 0]]);
+    const jobs = await collect('echo "$0|$#|$*"; echo err >&2; exit {}', ['0', '3', '143'], { jobs: 1, keepOrder: true, ...way });
+    expect(jobs.map((job) => [job.stdout, job.stderr, job.exitCode, job.signal])).toEqual([
+      ['/bin/sh|0|\n', 'err\n', 0, 0],
+      ['/bin/sh|0|\n', 'err\n', 3, 0],
+      ['/bin/sh|0|\n', 'err\n', 143, 0],
+    ]);
     const killed = await collect('kill -{} $$', ['INT', 'QUIT', 'TERM'], { jobs: 3, keepOrder: true, ...way });
     expect(killed.map((job) => [job.exitCode, job.signal, job.stderr])).toEqual([[0, 2, ''], [0, 3, ''], [0, 15, '']]);
+  });
+
+  it('runs a command of several lines and multi-byte characters as written, with its files under a TMPDIR holding spaces and quotes', async () => {
+    const temporary = join(dir, `tmp ${tag} 'q" $x`);
+    mkdirSync(temporary);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temporary;
+    try {
+      const jobs = await collect("printf '%s\\n' 'é€ {}'\nprintf 'line 2\\n'", ['1', '🙂'], { jobs: 2, keepOrder: true, ...way });
+      expect(jobs.map((job) => [job.stdout, job.exitCode])).toEqual([['é€ 1\nline 2\n', 0], ['é€ 🙂\nline 2\n', 0]]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it('is killed with its whole tree under halt now, and the job\'s stderr gets no report of its death', async () => {
@@ -76,5 +96,32 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   it('killed by a timeout, reports -1 and SIGTERM and keeps its stderr free of the shell\'s "Terminated"', async () => {
     const jobs = await collect('echo start >&2; sleep 30 & wait; : {}', ['x'], { timeout: 200, ...way });
     expect(jobs.map((job) => [job.exitCode, job.signal, job.timedOut, job.stderr])).toEqual([[-1, 15, true, 'start\n']]);
+  });
+});
+
+describe('a helper running many jobs', () => {
+  const where = {};
+
+  it('delivers a signal asked for before it knows the job\'s process group', async () => {
+    const helper = new ManyHelper(where);
+    const job = helper.start('sleep 30', join(dir, 'early-kill'));
+    job.kill('SIGTERM');
+    expect(await job.done).toEqual({ exitCode: 0, signal: 15 });
+    helper.proc.stdin?.end();
+    expect(await helper.proc.wait()).toBe(0);
+  });
+
+  it('settles its jobs with undefined when it dies, and ends what they started', async () => {
+    const marker = `loom-helper-died-${process.pid}`;
+    const gate = fifo(dir, 'helper-died');
+    const helper = new ManyHelper(where);
+    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}'`, join(dir, 'died'));
+    await readFile(gate);
+    expect(alive(marker)).toBe(true);
+    helper.signalGroup('SIGKILL');
+    expect(await job.done).toBeUndefined();
+    await helper.proc.wait().catch(() => undefined);
+    for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(alive(marker)).toBe(false);
   });
 });
