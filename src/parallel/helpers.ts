@@ -47,6 +47,7 @@ export const FORCE_KILL_AFTER = 200;
  * so death by signal N is told apart from `exit 128+N`. Before answering it kills what the job
  * left running in its group (`cmd &`); a group id is not reused while the group has a member.
  * A job that cannot be started (no fork, no output file, no `/bin/sh`) ends with code 127.
+ * At the end of stdin (the engine done, or its process gone) it kills the jobs still running.
  *
  * Reaping: SIGCHLD writes to a pipe that `select` watches with stdin. Perl runs a signal
  * handler only between statements, so a SIGCHLD landing in the few statements between the
@@ -98,6 +99,7 @@ while ($open) {
   }
   syswrite STDOUT, $out if $out ne '';
 }
+kill 'KILL', -$_ for keys %jobs;
 `;
 
 /**

@@ -1,12 +1,13 @@
 /**
  * `loom parallel` end to end, through the built CLI in real processes: quoting of hostile
  * arguments, `-k`, `--group`, `--halt now` reaching a grandchild, `--timeout`, resuming an
- * interrupted run from its job log, SIGINT leaving nothing behind, and bad usage. Orders are
+ * interrupted run from its job log, SIGINT and SIGKILL leaving nothing behind, and bad usage. Orders are
  * forced with FIFOs; the expected statuses and lines are GNU parallel 20221122's.
  */
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -114,6 +115,18 @@ describe('loom parallel', () => {
     cli.child.kill('SIGINT');
     const { code } = await cli.finished;
     expect(code).toBe(255);
+    expect(alive(marker)).toBe(false);
+  });
+
+  it('killed with SIGKILL, leaves no job behind: its helpers end their jobs when it is gone', async () => {
+    const marker = `loom-cli-sigkill-${process.pid}`;
+    const gate = fifo();
+    const cli = startCli(['parallel', `sh -c 'sleep 30; : ${marker}' & echo go >${gate} {}; wait`, ':::', '1']);
+    await readFile(gate);
+    expect(alive(marker, cli.child.pid)).toBe(true);
+    cli.child.kill('SIGKILL');
+    expect((await cli.finished).code).toBeNull();
+    for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(alive(marker)).toBe(false);
   });
 

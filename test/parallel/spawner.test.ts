@@ -124,4 +124,5 @@ describe('a helper running many jobs', () => {
     for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(alive(marker)).toBe(false);
   });
+
 });
