@@ -51,7 +51,10 @@ export interface ProcessorContext {
   /** Runs the tasks on threads when set, else in this process. */
   readonly pool: WorkerPool | undefined;
   readonly active: Map<string, ActiveJob>;
+  /** The jobs whose caller asked to cancel them (added before their signal aborts). */
   readonly cancelled: RecentIds;
+  /** Aborts the signal of the running job `id` with `reason`, through BullMQ's `Worker.cancelJob`. */
+  readonly cancel: (id: string, reason: CancelledError) => void;
 }
 
 /** The value a handed-back job's race resolves with. */
@@ -69,29 +72,24 @@ export function makeProcessor(context: ProcessorContext): BullMQ.Processor {
   const { bullmq } = context;
   return async (job, token, bullSignal) => {
     const id = job.id ?? '';
-    const control = new AbortController();
+    // BullMQ makes an AbortController per job for a processor that takes a signal; its abort
+    // reason is the CancelledError given to `cancel`. One controller per job, not two: each
+    // costs about 3 µs here, a tenth of what a no-op job costs a worker.
+    const signal = bullSignal ?? new AbortController().signal;
     let handBack!: () => void;
     const handedBack = new Promise<typeof HANDED_BACK>((resolve) => {
       handBack = () => resolve(HANDED_BACK);
     });
-    /** True once the job's caller cancelled it: the failure is then final. */
-    let cancelled = context.cancelled.has(id);
-    const onCancel = (): void => {
-      cancelled = true;
-      control.abort(new CancelledError(`Job ${id} was cancelled by its caller: ${String(bullSignal?.reason)}`));
-    };
-    if (bullSignal?.aborted === true) onCancel();
-    else bullSignal?.addEventListener('abort', onCancel, { once: true });
     context.active.set(id, {
       handBack: () => {
-        control.abort(new CancelledError(`Job ${id} was handed back: its worker is closing`));
+        context.cancel(id, new CancelledError(`Job ${id} was handed back: its worker is closing`));
         handBack();
       },
     });
     try {
-      if (cancelled) throw new CancelledError(`Job ${id} was cancelled by its caller before it started`);
+      if (context.cancelled.has(id)) throw new CancelledError(`Job ${id} was cancelled by its caller before it started`);
       const args = checkJob(context, job);
-      const running = run(context, job.name, args, control.signal);
+      const running = run(context, job.name, args, signal);
       // Once handed back, the task's own end (it was aborted) no longer matters.
       running.catch(() => undefined);
       const outcome = await Promise.race([running.then((value) => ({ value })), handedBack]);
@@ -102,10 +100,10 @@ export function makeProcessor(context: ProcessorContext): BullMQ.Processor {
       checkResult(outcome.value, job.name);
       return outcome.value;
     } catch (error) {
-      throw failure(bullmq, error, job.attemptsMade + 1, cancelled);
+      // A cancelled job's failure is final: its caller has gone.
+      throw failure(bullmq, error, job.attemptsMade + 1, context.cancelled.has(id));
     } finally {
       context.active.delete(id);
-      bullSignal?.removeEventListener('abort', onCancel);
     }
   };
 }

@@ -16,6 +16,7 @@
 
 import type * as BullMQ from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CancelledError } from '../core/errors.js';
 import { checkInteger, checkOptions, expectation } from '../core/validate.js';
 import { settingsOf } from '../workers/options.js';
 import { WorkerPool } from '../workers/pool.js';
@@ -128,7 +129,10 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
   let worker: BullMQ.Worker | undefined;
   try {
     await subscriber.subscribe(cancelChannel(location));
-    worker = new bullmq.Worker(location.queue, makeProcessor({ bullmq, moduleUrl, tasks, pool, active, cancelled }), {
+    // BullMQ types the reason as a string; it hands any value to `AbortController.abort`, and
+    // the tasks see a CancelledError as every other loom signal gives.
+    const cancel = (id: string, reason: CancelledError): void => void worker?.cancelJob(id, reason as unknown as string);
+    worker = new bullmq.Worker(location.queue, makeProcessor({ bullmq, moduleUrl, tasks, pool, active, cancelled, cancel }), {
       connection: bullConnection(location.connection),
       prefix: location.prefix,
       concurrency,
@@ -147,7 +151,7 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
     const request = parseCancelRequest(message);
     if (request === undefined) return;
     cancelled.add(request.jobId);
-    running.cancelJob(request.jobId, request.reason);
+    running.cancelJob(request.jobId, new CancelledError(`Job ${request.jobId} was cancelled by its caller: ${request.reason}`) as unknown as string);
   });
   const counts = { completed: 0, failed: 0, handedBack: 0 };
   running.on('completed', () => counts.completed++);

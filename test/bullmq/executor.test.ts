@@ -4,6 +4,9 @@
  * cause, deduplication, retries, and the three phases of cancellation.
  */
 
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BullExecutor, JobLostError, RemoteTaskError, startWorker, type BullWorker } from '../../src/bullmq/index.js';
@@ -138,6 +141,23 @@ describe.skipIf(redisUrl === undefined)('BullExecutor with a worker in this proc
     const failed = new Promise<{ failedReason: string }>((resolve) => events.once('failed', (args) => resolve(args)));
     await expect(executor.run('waitForAbort', [], { timeout: 300 })).rejects.toThrow(new TimeoutError('BullExecutor.run timed out after 300 milliseconds'));
     expect(JSON.parse((await failed).failedReason)).toMatchObject({ name: 'CancelledError' });
+  });
+
+  it('hands a job still running when the worker closes back to the queue, its task\'s signal aborted with a CancelledError', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loom-handback-'));
+    const file = join(dir, 'reason');
+    const active = new Promise<string>((resolve) => events.once('active', ({ jobId }) => resolve(jobId)));
+    const waiting = new Promise<string>((resolve) => events.on('waiting', ({ jobId }) => jobId === 'handed-back' && resolve(jobId)));
+    const running = settle(executor.run('reportAbort', [file], { jobId: 'handed-back' }));
+    expect(await active).toBe('handed-back');
+    await worker.close({ timeout: 0 });
+    expect(worker.counts.handedBack).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe('CancelledError: Job handed-back was handed back: its worker is closing');
+    rmSync(dir, { recursive: true });
+    expect(await waiting).toBe('handed-back');
+    expect(executor.pending).toBe(1);
+    await executor.shutdown({ timeout: 0 });
+    expect(await running).toMatchObject({ ok: false, error: { name: 'CancelledError' } });
   });
 
   it('removes a waiting job when its caller gives up', async () => {
