@@ -11,7 +11,7 @@
  *   jobs/s and >= 0.9x the raw loop's.
  * - 100 jobs of `sleep 0.5` with `-j 100`, ms of wall time; the ideal is 500 ms (quick: 5 jobs
  *   of 0.05 s), target <= 1.1x. Also a row for `/bin/sh` starting them all with `&`, the floor
- *   for forking them from one shell: the engine's `perl` helpers fork each job twice and exec
+ *   for forking them from one shell: the engine's `perl` helpers fork each job once and exec
  *   `/bin/sh` before the command (see `src/parallel/helpers.ts`).
  *
  * GNU parallel is optional: its row says "GNU parallel not installed" where it is absent.

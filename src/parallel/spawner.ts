@@ -14,7 +14,7 @@
  * Helpers: by default a few `perl` helpers (`MANY_HELPERS` at most), each running many jobs
  * at once, so that `-j 100` costs a few Node spawns rather than one per job slot. Perl, not
  * `/bin/sh`, because it forks and execs the job itself and reads its real wait status: a job
- * costs two forks and one exec (`/bin/sh`), where a shell helper needed four forks and three
+ * costs one fork and one exec (`/bin/sh`), where a shell helper needed four forks and three
  * execs (a subshell, a background list, `setsid`, `env --default-signal`) and an EXIT trap to
  * tell death by a signal from `exit 128+N`. Where `perl` is not on the `PATH`, one `/bin/sh`
  * helper per job slot runs one job at a time (see `helpers.ts`). Each helper runs in its own
