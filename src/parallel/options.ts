@@ -51,7 +51,7 @@ export interface ParallelOptions extends InputLimits {
   readonly tagstring?: string | undefined;
   /** When to stop early: a GNU spec (`'now,fail=1'`, `'soon,fail=10%'`, `'now,success=1'`...). Default `'never'`. */
   readonly halt?: string | HaltSpec | undefined;
-  /** Path of the job log to write, in GNU's format (`--joblog`). */
+  /** Path of the job log to write, in GNU's format (`--joblog`): a line per job as it finishes, or with `keepOrder` as it is yielded, as GNU's `-k` does. */
   readonly joblog?: string | undefined;
   /** Skip the jobs the job log has, whatever their outcome (`--resume`). Needs `joblog`. */
   readonly resume?: boolean | undefined;

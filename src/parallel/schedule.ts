@@ -16,7 +16,9 @@
  *
  * `keepOrder` holds finished results until every earlier job was yielded (or dropped). Like
  * GNU's `-k`, that buffer is not bounded by `jobs`: one slow first job lets the others run on.
- * Each held result's output is bounded by `maxOutput`.
+ * Each held result's output is bounded by `maxOutput`. As GNU's `-k` does, the job log gets a
+ * job's line when the job is yielded (printed), so its lines are in input order too, and a run
+ * interrupted while results were held logs none of them: a resume runs them again.
  *
  * @module
  */
@@ -27,7 +29,7 @@ import { unwatchAbort, watchAbort } from '../core/abort-watch.js';
 import type { AttemptResult } from './attempt.js';
 import { failed } from './halt.js';
 import { attemptOnce, commandFor, fromInputs, result, timeoutNow, usesSpawner, type Job, type RunPlan } from './job.js';
-import { JoblogWriter, readJoblog } from './joblog.js';
+import { JoblogWriter, readJoblog, type JoblogEntry } from './joblog.js';
 import { splitColumns } from './inputs.js';
 import type { JobStart } from './options.js';
 import { JobResult } from './result.js';
@@ -140,8 +142,8 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
       }
       if (attempt.timedOut) plan.notice(['Warning: This job was killed because it timed out:', `Warning: ${command}`]);
       if (!failed(attempt)) insertSorted(runtimes, attempt.runtime);
-      joblog?.write({ seq: job.seq, startTime: attempt.startTime, runtime: attempt.runtime, receive: attempt.stdout.length, exitCode: attempt.exitCode, signal: attempt.signal, command });
       const done = result(job, slot, args, command, tag, attempt, attempts);
+      if (!settings.keepOrder) joblog?.write(entryOf(done));
       const { spec } = policy;
       const bad = failed(attempt);
       const decision = policy.record(attempt, () => total);
@@ -172,11 +174,19 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
         const seq = order.shift() as number;
         const next = ready.get(seq);
         ready.delete(seq);
-        if (next instanceof JobResult) yield next;
+        if (next instanceof JobResult) {
+          joblog?.write(entryOf(next));
+          yield next;
+        }
       }
     }
   } finally {
     if (watcher !== undefined) unwatchAbort(watcher);
   }
   if (signal?.aborted) throw signal.reason;
+}
+
+/** The job log line of a finished job. */
+function entryOf(job: JobResult): JoblogEntry {
+  return { seq: job.seq, startTime: job.startTime, runtime: job.runtime, receive: job.stdoutBytes.length, exitCode: job.exitCode, signal: job.signal, command: job.command };
 }

@@ -49,10 +49,13 @@ describe('loom parallel', () => {
     expect((await parallel('-k', '-0', 'echo', '[{}]', ':::', 'a\nb')).stdout).toBe('[a\nb]\n');
   });
 
-  it('-k prints in input order when the jobs finish out of order', async () => {
+  it('-k prints, and logs, in input order when the jobs finish out of order', async () => {
     const gate = fifo();
-    const { code, stdout } = await parallel('-k', '-j2', `if [ {} = 1 ]; then cat ${gate} >/dev/null; else echo go > ${gate}; fi; echo {}`, ':::', '1', '2');
+    const joblog = join(dir, 'keep-order.log');
+    const { code, stdout } = await parallel('-k', '-j2', '--joblog', joblog, `if [ {} = 1 ]; then cat ${gate} >/dev/null; else echo go > ${gate}; fi; echo {}`, ':::', '1', '2');
     expect({ code, stdout }).toEqual({ code: 0, stdout: '1\n2\n' });
+    // GNU parallel 20221122 writes a -k run's job log lines as it prints the jobs.
+    expect(readFileSync(joblog, 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t')[0])).toEqual(['1', '2']);
   });
 
   it('--group prints each job whole even when their lines alternate in time', async () => {
