@@ -101,6 +101,7 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
   const slots = new Slots();
   const order: number[] = [];
   const runtimes: number[] = [];
+  const haltNotices = new Map<number, (readonly string[])[]>();
   let running = 0;
 
   async function* source(): AsyncGenerator<Job> {
@@ -147,14 +148,16 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
       const { spec } = policy;
       const bad = failed(attempt);
       const decision = policy.record(attempt, () => total);
+      const notices: (readonly string[])[] = [];
       if (spec.when !== 'never' && (spec.on === 'fail' ? bad : spec.on === 'success' ? !bad : true)) {
-        plan.notice([`This job ${spec.on === 'fail' ? 'failed' : spec.on === 'success' ? 'succeeded' : 'finished'}:`, command]);
+        notices.push([`This job ${spec.on === 'fail' ? 'failed' : spec.on === 'success' ? 'succeeded' : 'finished'}:`, command]);
       }
       if (decision !== undefined) {
         startNoMore = true;
         if (decision === 'now') stop.abort(new Error('halt now'));
-        else if (running > 1) plan.notice([`Starting no more jobs. Waiting for ${running - 1} jobs to finish.`]);
+        else if (running > 1) notices.push([`Starting no more jobs. Waiting for ${running - 1} jobs to finish.`]);
       }
+      if (notices.length > 0) haltNotices.set(job.seq, notices);
       return done;
     } finally {
       running--;
@@ -163,10 +166,18 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
   };
 
   const ready = new Map<number, JobResult | Dropped>();
+  /** The halt policy's notices of a job, given once the job was yielded (printed), as GNU prints them after its output. */
+  const noticesAfter = (job: JobResult): void => {
+    for (const lines of haltNotices.get(job.seq) ?? []) plan.notice(lines);
+    haltNotices.delete(job.seq);
+  };
   try {
     for await (const out of mapIter(source(), runOne, { concurrency: settings.jobs, ordered: false })) {
       if (!settings.keepOrder) {
-        if (out instanceof JobResult) yield out;
+        if (out instanceof JobResult) {
+          yield out;
+          noticesAfter(out);
+        }
         continue;
       }
       ready.set(out instanceof JobResult ? out.seq : out.dropped, out);
@@ -177,6 +188,7 @@ export async function* schedule(plan: RunPlan): AsyncGenerator<JobResult, void, 
         if (next instanceof JobResult) {
           joblog?.write(entryOf(next));
           yield next;
+          noticesAfter(next);
         }
       }
     }

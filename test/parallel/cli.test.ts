@@ -5,13 +5,13 @@
  * forced with FIFOs; the expected statuses and lines are GNU parallel 20221122's.
  */
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startCli } from '../cli/spawn-cli.js';
+import { CLI, runCli, startCli } from '../cli/spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-parallel-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,6 +79,12 @@ describe('loom parallel', () => {
     expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
     expect(stderr).toMatch(/^loom parallel: This job failed:\nif \[ fail = fail \]/);
     expect(alive(marker)).toBe(false);
+  });
+
+  it('prints a halt notice after the output of the job that caused it, as GNU does', () => {
+    // One pipe for stdout and stderr, as a terminal shows them.
+    const both = spawnSync('/bin/sh', ['-c', `"$0" "$1" parallel -k -j1 --halt soon,fail=1 'echo {}; exit {}' ::: 0 2 0 2>&1`, process.execPath, CLI], { encoding: 'utf8' });
+    expect([both.status, both.stdout]).toEqual([2, '0\n2\nloom parallel: This job failed:\necho 2; exit 2\n']);
   });
 
   it('--timeout kills a job, keeps its partial output and logs -1 and 15', async () => {
