@@ -109,6 +109,7 @@ describe('a helper running many jobs', () => {
     expect(await job.done).toEqual({ exitCode: 0, signal: 15 });
     helper.proc.stdin?.end();
     expect(await helper.proc.wait()).toBe(0);
+    await helper.proc[Symbol.asyncDispose]();
   });
 
   it('settles its jobs with undefined when it dies, and ends what they started', async () => {
@@ -120,9 +121,8 @@ describe('a helper running many jobs', () => {
     expect(alive(marker)).toBe(true);
     helper.signalGroup('SIGKILL');
     expect(await job.done).toBeUndefined();
-    await helper.proc.wait().catch(() => undefined);
+    await helper.proc[Symbol.asyncDispose]();
     for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(alive(marker)).toBe(false);
   });
-
 });
