@@ -262,16 +262,23 @@ export class Submitter {
 
   /** Settles the jobs among `jobs` that Redis says are finished; returns those Redis does not have. */
   async #settleIfFinished(jobs: readonly TrackedJob[]): Promise<TrackedJob[]> {
-    const { queue } = await this.#connected();
-    const found = await Promise.all(jobs.map((job) => queue.getJob(job.id)));
+    const { queue, redis } = await this.#connected();
+    // Two fields, not the whole job: a check on `drained` looks up every running job of ours,
+    // and only the rare finished one is read whole. Every job hash has `timestamp`.
+    const found = await Promise.all(jobs.map((job) => redis.hmget(queue.toKey(job.id), 'timestamp', 'finishedOn')));
     const missing: TrackedJob[] = [];
     for (const [i, job] of jobs.entries()) {
-      const remote = found[i];
+      const [timestamp, finishedOn] = found[i] ?? [];
+      if (timestamp === null || timestamp === undefined) {
+        missing.push(job);
+        continue;
+      }
+      if (finishedOn === null || finishedOn === undefined) continue;
+      const remote = await queue.getJob(job.id);
       if (remote === undefined || remote === null) {
         missing.push(job);
         continue;
       }
-      if (remote.finishedOn === undefined) continue;
       const state = await remote.getState();
       if (state === 'completed') this.#settle(job.id, { ok: true, value: remote.returnvalue });
       else if (state === 'failed') this.#settle(job.id, { ok: false, error: () => decodeFailure(remote.failedReason, job.id, remote.attemptsMade) });
