@@ -5,7 +5,7 @@
  * forced with FIFOs; the expected statuses and lines are GNU parallel 20221122's.
  */
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,25 +13,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { canRunMany } from '../../src/parallel/helpers.js';
 import { CLI, runCli, startCli } from '../cli/spawn-cli.js';
+import { alive, closedByAll, fifo } from './processes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'loom-parallel-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-let fifos = 0;
-function fifo(): string {
-  const path = join(dir, `fifo${++fifos}`);
-  execFileSync('mkfifo', [path]);
-  return path;
-}
-
-/** True while a process other than `except` has `marker` in its command line. */
-function alive(marker: string, except?: number): boolean {
-  try {
-    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').some((pid) => Number(pid) !== except);
-  } catch {
-    return false;
-  }
-}
 
 const parallel = (...args: string[]): ReturnType<typeof runCli> => runCli(['parallel', ...args]);
 
@@ -51,7 +36,7 @@ describe('loom parallel', () => {
   });
 
   it('-k prints, and logs, in input order when the jobs finish out of order', async () => {
-    const gate = fifo();
+    const gate = fifo(dir, 'keep-order');
     const joblog = join(dir, 'keep-order.log');
     const { code, stdout } = await parallel('-k', '-j2', '--joblog', joblog, `if [ {} = 1 ]; then cat ${gate} >/dev/null; else echo go > ${gate}; fi; echo {}`, ':::', '1', '2');
     expect({ code, stdout }).toEqual({ code: 0, stdout: '1\n2\n' });
@@ -60,7 +45,7 @@ describe('loom parallel', () => {
   });
 
   it('--group prints each job whole even when their lines alternate in time', async () => {
-    const [ab, ba] = [fifo(), fifo()];
+    const [ab, ba] = [fifo(dir, 'group-ab'), fifo(dir, 'group-ba')];
     const { stdout } = await parallel(
       '-j2',
       `if [ {} = A ]; then echo A1; echo > ${ab}; cat ${ba} >/dev/null; echo A2; else cat ${ab} >/dev/null; echo B1; echo > ${ba}; echo B2; fi`,
@@ -71,7 +56,7 @@ describe('loom parallel', () => {
 
   it('--halt now,fail=1 kills a running job\'s grandchild and exits with the failing job\'s status', async () => {
     const marker = `loom-cli-halt-${process.pid}`;
-    const gate = fifo();
+    const gate = fifo(dir, 'halt');
     const { code, stdout, stderr } = await parallel(
       '-j2', '--halt', 'now,fail=1',
       `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 3; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; echo never; wait; fi`,
@@ -131,13 +116,14 @@ describe('loom parallel', () => {
   // Only the perl helpers see their engine go; without perl a job lives on (docs/parallel.md).
   it.skipIf(!canRunMany({}))('killed with SIGKILL, leaves no job behind: its perl helpers end their jobs when it is gone', async () => {
     const marker = `loom-cli-sigkill-${process.pid}`;
-    const gate = fifo();
-    const cli = startCli(['parallel', `sh -c 'sleep 30; : ${marker}' & echo go >${gate} {}; wait`, ':::', '1']);
+    const [gate, held] = [fifo(dir, 'sigkill-gate'), fifo(dir, 'sigkill-held')];
+    const cli = startCli(['parallel', `sh -c 'sleep 30; : ${marker}' >${held} & echo go >${gate} {}; wait`, ':::', '1']);
+    const gone = closedByAll(held);
     await readFile(gate);
     expect(alive(marker, cli.child.pid)).toBe(true);
     cli.child.kill('SIGKILL');
     expect((await cli.finished).code).toBeNull();
-    for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await gone;
     expect(alive(marker)).toBe(false);
   });
 

@@ -1,11 +1,12 @@
 /**
- * What the engine and spawner tests ask of the system: a named pipe to hold a job at a chosen
- * point, and whether a process is still alive.
+ * What the engine, spawner and CLI tests ask of the system: a named pipe to hold a job at a
+ * chosen point, whether a process is still alive, and when processes holding a pipe are gone.
  *
  * @module
  */
 
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Makes a named pipe `name` in `dir` and returns its path: a job reading it waits for a writer. */
@@ -15,12 +16,21 @@ export function fifo(dir: string, name: string): string {
   return path;
 }
 
-/** True while a process whose command line contains `marker` is alive. */
-export function alive(marker: string): boolean {
+/** True while a process other than `except` has `marker` in its command line. */
+export function alive(marker: string, except?: number): boolean {
   try {
-    execFileSync('pgrep', ['-f', marker]);
-    return true;
+    return execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').some((pid) => Number(pid) !== except);
   } catch {
     return false;
   }
+}
+
+/**
+ * Starts reading the named pipe at `path`, which the processes under test hold open for
+ * writing (`cmd >PIPE`): resolves at its end of file, once every holder has exited. A process
+ * closes its files after it has dropped its memory, so `alive` no longer sees it by then: no
+ * polling needed.
+ */
+export async function closedByAll(path: string): Promise<void> {
+  await readFile(path);
 }

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { canRunMany, ManyHelper } from '../../src/parallel/helpers.js';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
-import { alive, fifo } from './processes.js';
+import { alive, closedByAll, fifo } from './processes.js';
 
 checkLeaksAfterEach();
 
@@ -115,15 +115,16 @@ describe.skipIf(!canRunMany({}))('a helper running many jobs (perl)', () => {
 
   it('settles its jobs with undefined when it dies, and ends what they started', async () => {
     const marker = `loom-helper-died-${process.pid}`;
-    const gate = fifo(dir, 'helper-died');
+    const [gate, held] = [fifo(dir, 'helper-died'), fifo(dir, 'helper-died-held')];
     const helper = new ManyHelper(where);
-    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}'`, join(dir, 'died'));
+    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, 'died'));
+    const gone = closedByAll(held);
     await readFile(gate);
     expect(alive(marker)).toBe(true);
     helper.signalGroup('SIGKILL');
     expect(await job.done).toBeUndefined();
     await helper.proc[Symbol.asyncDispose]();
-    for (let tries = 0; alive(marker) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await gone;
     expect(alive(marker)).toBe(false);
   });
 });
