@@ -127,11 +127,11 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
   const subscriber: Redis = openRedis(Redis, location.connection);
   subscriber.on('error', report);
   let worker: BullMQ.Worker | undefined;
+  // BullMQ types the reason as a string; it hands any value to `AbortController.abort`, and
+  // the tasks see a CancelledError as every other loom signal gives.
+  const cancel = (id: string, reason: CancelledError): void => void worker?.cancelJob(id, reason as unknown as string);
   try {
     await subscriber.subscribe(cancelChannel(location));
-    // BullMQ types the reason as a string; it hands any value to `AbortController.abort`, and
-    // the tasks see a CancelledError as every other loom signal gives.
-    const cancel = (id: string, reason: CancelledError): void => void worker?.cancelJob(id, reason as unknown as string);
     worker = new bullmq.Worker(location.queue, makeProcessor({ bullmq, moduleUrl, tasks, pool, active, cancelled, cancel }), {
       connection: bullConnection(location.connection),
       prefix: location.prefix,
@@ -151,7 +151,7 @@ async function start(settings: WorkerSettings): Promise<BullWorker> {
     const request = parseCancelRequest(message);
     if (request === undefined) return;
     cancelled.add(request.jobId);
-    running.cancelJob(request.jobId, new CancelledError(`Job ${request.jobId} was cancelled by its caller: ${request.reason}`) as unknown as string);
+    cancel(request.jobId, new CancelledError(`Job ${request.jobId} was cancelled by its caller: ${request.reason}`));
   });
   const counts = { completed: 0, failed: 0, handedBack: 0 };
   running.on('completed', () => counts.completed++);
