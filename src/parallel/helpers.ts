@@ -7,8 +7,9 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { spawn } from '../subprocess/process/spawn.js';
 import type { Subprocess } from '../subprocess/process/subprocess.js';
 import { shellQuote } from './quote.js';
@@ -37,11 +38,15 @@ export interface Started {
 export const FORCE_KILL_AFTER = 200;
 
 /**
- * Reads jobs from stdin, each a header `ID PATHBYTES COMMANDBYTES` and a newline, then the
- * path and the command, and forks each job: `setpgrp` (its own process group, as GNU's jobs
- * get `setpgrp(0,0)`, so that killing the group kills its tree), stdin from /dev/null, stdout
- * and stderr into `PATH.out` and `PATH.err`, then `exec /bin/sh -c COMMAND` with `$0`
- * `/bin/sh`, exactly GNU's `sh -c`, signals at their default dispositions. It answers
+ * Reads jobs from stdin, each a header `ID PATHBYTES COMMANDBYTES MODE` and a newline, then
+ * the path and the command, and forks each job: `setpgrp` (its own process group, as GNU's
+ * jobs get `setpgrp(0,0)`, so that killing the group kills its tree), stdin from /dev/null,
+ * stdout and stderr into `PATH.out` and `PATH.err`, then `exec /bin/sh -c COMMAND` with `$0`
+ * `/bin/sh`, exactly GNU's `sh -c`, signals at their default dispositions. In mode `D` (a
+ * command that dash would run by exec'ing its program, see {@link execsDirectly}) it first
+ * does what dash would do, without dash: exports `PWD` as dash would (the helper's first
+ * argument) and execs the program found on `PATH`; only if that fails does it exec `/bin/sh`,
+ * whose search then fails the same way and reports it in dash's words. It answers
  * `S ID PID` once forked (having made the group itself too, so that a signal sent to it at
  * once finds it) and `E ID CODE SIGNAL` once it reaped the job: the real wait status,
  * so death by signal N is told apart from `exit 128+N`. Before answering it kills what the job
@@ -57,7 +62,8 @@ export const FORCE_KILL_AFTER = 200;
  * but a fork more a job: 637–870 against 792–1,104 jobs/s on 1,000 `true` jobs at `-j 4`,
  * alternating). No module is loaded: `POSIX` alone costs 15 ms of start-up here.
  */
-const PERL = String.raw`pipe my $woken, my $wake;
+const PERL = String.raw`my $pwd = shift;
+pipe my $woken, my $wake;
 $SIG{CHLD} = sub { syswrite $wake, 'x' };
 my ($in, $at, $open, %jobs) = ('', 0, 1);
 while ($open) {
@@ -76,8 +82,8 @@ while ($open) {
   if (vec($ready, 0, 1)) {
     my $got = sysread STDIN, $in, 65536, length $in;
     $open = 0 if defined $got && $got == 0 || !defined $got && !$!{EINTR};
-    while (substr($in, $at, 64) =~ /\A(\d+) (\d+) (\d+)\n/) {
-      my ($id, $start) = ($1, $at + $+[0]);
+    while (substr($in, $at, 64) =~ /\A(\d+) (\d+) (\d+) ([SD])\n/) {
+      my ($id, $start, $direct) = ($1, $at + $+[0], $4 eq 'D');
       last if length($in) < $start + $2 + $3;
       my ($path, $command) = (substr($in, $start, $2), substr($in, $start + $2, $3));
       $at = $start + $2 + $3;
@@ -87,6 +93,11 @@ while ($open) {
         $SIG{CHLD} = 'DEFAULT';
         setpgrp 0, 0;
         open(STDIN, '<', '/dev/null') && open(STDOUT, '>', "$path.out") && open(STDERR, '>', "$path.err") or exit 127;
+        if ($direct) {
+          $ENV{PWD} = $pwd;
+          my @argv = split ' ', $command;
+          { exec { $argv[0] } @argv }
+        }
         { exec { '/bin/sh' } '/bin/sh', '-c', $command }
         exit 127;
       }
@@ -110,6 +121,61 @@ kill 'KILL', -$_ for keys %jobs;
  * group, and a handler, unlike an ignored signal, is not inherited by the job.
  */
 const ONE = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$?"; done\n`;
+
+/**
+ * dash's builtins and reserved words (dash 0.5.12) that are made of the characters of a
+ * simple word: a command starting with one of them runs in the shell, not as a program.
+ */
+const DASH_WORDS = new Set([
+  '.', ':', 'alias', 'bg', 'break', 'case', 'cd', 'chdir', 'command', 'continue', 'do', 'done', 'echo', 'elif', 'else', 'esac',
+  'eval', 'exec', 'exit', 'export', 'false', 'fg', 'fi', 'for', 'getopts', 'hash', 'if', 'in', 'jobs', 'kill', 'local',
+  'printf', 'pwd', 'read', 'readonly', 'return', 'set', 'shift', 'test', 'then', 'times', 'trap', 'true', 'type',
+  'ulimit', 'umask', 'unalias', 'unset', 'until', 'wait', 'while',
+]);
+
+/**
+ * A simple command: words of characters that no shell treats specially (no quote, `$`, glob,
+ * `~`, `#`, `=` in the first word, redirection, separator or newline), separated by blanks.
+ */
+const SIMPLE = /^[ \t]*([-\w./+,:@%]+)(?:[ \t]+[-\w./+,:@%=]+)*[ \t]*$/;
+
+/**
+ * True when dash runs `command` by exec'ing a program found on `PATH` with the command's
+ * words as its arguments, and nothing else: a simple command whose first word is not a
+ * builtin or reserved word. `dash -c` execs the last simple command itself, so a helper can
+ * exec the program in its place and save an exec of `/bin/sh` per job.
+ */
+export function execsDirectly(command: string): boolean {
+  const first = SIMPLE.exec(command)?.[1];
+  return first !== undefined && !DASH_WORDS.has(first);
+}
+
+/** Whether `/bin/sh` is dash; asked once. */
+let shIsDash: boolean | undefined;
+
+/**
+ * The `PWD` that dash exports to what it runs in `where`, or `undefined` where a helper must
+ * not exec programs in dash's place: `/bin/sh` is not dash, or the `PATH` is unset or holds
+ * dash's `%` entries, whose search differs from `execvp`'s. dash keeps an inherited `PWD`
+ * that is absolute and names the working directory, and otherwise sets the physical path.
+ */
+export function dashPwd(where: Where): string | undefined {
+  const inherited = (name: string): string | undefined => (where.env !== undefined && Object.hasOwn(where.env, name) ? where.env[name] : process.env[name]);
+  try {
+    shIsDash ??= basename(realpathSync('/bin/sh')) === 'dash';
+    const path = inherited('PATH');
+    if (!shIsDash || path === undefined || path.includes('%')) return undefined;
+    const cwd = resolve(where.cwd ?? '.');
+    const pwd = inherited('PWD');
+    if (pwd?.startsWith('/') === true) {
+      const [named, real] = [statSync(pwd, { throwIfNoEntry: false }), statSync(cwd)];
+      if (named !== undefined && named.dev === real.dev && named.ino === real.ino) return pwd;
+    }
+    return realpathSync.native(cwd);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether `perl` runs with this `PATH`; asked once per `PATH`. */
 const perlWorks = new Map<string, boolean>();
@@ -181,9 +247,13 @@ export class ManyHelper extends Helper {
   #ids = 0;
   /** Jobs not yet written: those started in one turn of the event loop go in one write (each write to the pipe costs ms under load). */
   #unsent = '';
+  /** Whether jobs that dash would exec directly are exec'd by the helper (see `PERL`). */
+  readonly #direct: boolean;
 
   constructor(where: Where) {
-    super(['perl', '-e', PERL], where);
+    const pwd = dashPwd(where);
+    super(['perl', '-e', PERL, ...(pwd === undefined ? [] : [pwd])], where);
+    this.#direct = pwd !== undefined;
   }
 
   protected answer(line: string): void {
@@ -223,7 +293,8 @@ export class ManyHelper extends Helper {
           if (!this.dead) this.proc.stdin?.write(jobs);
         });
       }
-      this.#unsent += `${id} ${Buffer.byteLength(path)} ${Buffer.byteLength(command)}\n${path}${command}`;
+      const mode = this.#direct && execsDirectly(command) ? 'D' : 'S';
+      this.#unsent += `${id} ${Buffer.byteLength(path)} ${Buffer.byteLength(command)} ${mode}\n${path}${command}`;
     });
     return {
       done,

@@ -1,7 +1,8 @@
 /**
  * The shell spawner: small long-lived helper processes that start the jobs, so that the fork
  * of each job is a fork of a few-MiB `perl` or `/bin/sh` instead of this whole Node process.
- * The jobs still run as GNU's do, `/bin/sh -c COMMAND`.
+ * The jobs still run as GNU's do, `/bin/sh -c COMMAND`, but for simple commands that dash
+ * would exec, which a `perl` helper execs in dash's place (see `execsDirectly`).
  *
  * Why: Node's `child_process.spawn` forks this process on the event-loop thread (about 7 ms
  * here, growing with this process's memory map), and forks of one process serialize. A small

@@ -6,13 +6,13 @@
  * `PATH` without `perl`. Orders are forced with FIFOs, never with sleeps.
  */
 
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canRunMany, ManyHelper } from '../../src/parallel/helpers.js';
+import { canRunMany, dashPwd, execsDirectly, ManyHelper } from '../../src/parallel/helpers.js';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
 import { alive, closedByAll, fifo } from './processes.js';
@@ -126,5 +126,80 @@ describe.skipIf(!canRunMany({}))('a helper running many jobs (perl)', () => {
     await helper.proc[Symbol.asyncDispose]();
     await gone;
     expect(alive(marker)).toBe(false);
+  });
+});
+
+describe('which commands a helper may exec in dash\'s place', () => {
+  it('takes simple commands whose first word names a program', () => {
+    for (const command of ['sleep 0.5', '  /bin/sleep 1\t', 'ls a=b -l', 'gzip -k ./photos/1.jpg', 'x-y_z.sh +1 ,:@%']) expect(execsDirectly(command), command).toBe(true);
+  });
+
+  it('leaves to the shell builtins, reserved words, assignments and anything quoted, expanded or redirected', () => {
+    const commands = ['true 1', 'echo -e a', 'pwd', 'kill -9 1', '. ./env', ': x', 'if true', 'FOO=1 env', 'sleep $x', "sleep '1'", 'sleep 1 >x', 'a;b', 'a|b', 'a && b', 'ls *', 'cd ~', 'a\nb', 'ls #x', 'ls a\\b', '', '  '];
+    for (const command of commands) expect(execsDirectly(command), command).toBe(false);
+  });
+});
+
+// What a job exec'd in dash's place sees must be what `sh -c` would have shown it.
+const dash = basename(realpathSync('/bin/sh')) === 'dash';
+
+describe.skipIf(!dash)('the PWD that dash exports', () => {
+  const real = join(dir, 'pwd-real');
+  const link = join(dir, 'pwd-link');
+  mkdirSync(real);
+  symlinkSync(real, link);
+
+  it('is the inherited PWD when it names the working directory, else its physical path', () => {
+    expect(dashPwd({ cwd: link, env: { PWD: link } })).toBe(link);
+    expect(dashPwd({ cwd: link, env: { PWD: dir } })).toBe(realpathSync(real));
+    expect(dashPwd({ cwd: link, env: { PWD: 'pwd-link' } })).toBe(realpathSync(real));
+    expect(dashPwd({ cwd: link, env: { PWD: undefined } })).toBe(realpathSync(real));
+  });
+
+  it('is not given where the search of PATH would not be execvp\'s', () => {
+    expect(dashPwd({ env: { PATH: undefined } })).toBeUndefined();
+    expect(dashPwd({ env: { PATH: `/usr/bin:%builtin` } })).toBeUndefined();
+    expect(dashPwd({ cwd: join(dir, 'no-such-directory') })).toBeUndefined();
+  });
+});
+
+describe.skipIf(!dash || !canRunMany({}))('a job exec\'d by a perl helper in dash\'s place', () => {
+  const real = join(dir, 'exec-real');
+  const link = join(dir, 'exec-link');
+  const tools = join(dir, 'exec-bin');
+  mkdirSync(real);
+  mkdirSync(tools);
+  symlinkSync(real, link);
+  writeFileSync(join(tools, 'no-shebang'), 'echo "$0|$*"\n');
+  chmodSync(join(tools, 'no-shebang'), 0o755);
+  writeFileSync(join(tools, 'not-executable'), 'echo never\n');
+  const path = `${tools}:${process.env.PATH ?? ''}`;
+
+  const bySh = (command: string, env: Record<string, string>): [string, string, number | null] => {
+    const { stdout, stderr, status } = spawnSync('/bin/sh', ['-c', command], { cwd: link, env: { ...process.env, ...env }, encoding: 'utf8' });
+    return [stdout, stderr, status];
+  };
+
+  // PWD naming the working directory through a link is kept; one naming another directory is replaced by the physical path.
+  it.each([['kept', link, link], ['replaced', dir, realpathSync(real)]])('sees the environment (PWD %s), working directory, script name and arguments that sh -c gives it, and fails in the shell\'s words', async (_, pwd, exported) => {
+    const env = { PATH: path, PWD: pwd, LOOM_PROBE: 'a b' };
+    const commands = ['env LOOM_ARG={}', 'pwd {}', 'echo -e {}', 'no-shebang a {}', 'not-executable {}', 'no-such-program {}', '/bin/pwd -L {}'];
+    const jobs = (await Promise.all(commands.map((command) => collect(command, ['x'], { cwd: link, env })))).flat();
+    const sorted = (text: string): string => text.split('\n').sort().join('\n');
+    const seen = jobs.map((job) => [sorted(job.stdout), job.stderr, job.exitCode]);
+    const expected = commands.map((command) => bySh(command.replace('{}', 'x'), env)).map(([stdout, stderr, code]) => [sorted(stdout), stderr, code]);
+    expect(seen).toEqual(expected);
+    expect(jobs[0]?.stdout).toContain(`PWD=${exported}\n`);
+    expect(jobs[2]?.stdout).toBe('-e x\n');
+    expect(jobs[5]?.exitCode).toBe(127);
+  });
+
+  it('leads a process group of its own, has SIGINT and SIGQUIT at their default disposition, and is killed by a timeout', async () => {
+    const [stat, status] = await collect('cat', ['/proc/self/stat', '/proc/self/status'], { keepOrder: true });
+    const group = stat?.stdout.split(') ')[1]?.split(' ')[2];
+    expect(group).toBe(stat?.stdout.split(' ')[0]);
+    expect(BigInt(`0x${/^SigIgn:\s*(\w+)$/m.exec(status?.stdout ?? '')?.[1] ?? 'ff'}`) & 0x6n).toBe(0n);
+    const timedOut = await collect('sleep', ['30'], { timeout: 200 });
+    expect(timedOut.map((job) => [job.exitCode, job.signal, job.timedOut, job.stderr])).toEqual([[-1, 15, true, '']]);
   });
 });
