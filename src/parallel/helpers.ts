@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { basename, resolve } from 'node:path';
+import { childEnv } from '../subprocess/arguments/options.js';
 import { spawn } from '../subprocess/process/spawn.js';
 import type { Subprocess } from '../subprocess/process/subprocess.js';
 import { shellQuote } from './quote.js';
@@ -153,20 +154,27 @@ export function execsDirectly(command: string): boolean {
 /** Whether `/bin/sh` is dash; asked once. */
 let shIsDash: boolean | undefined;
 
+/** Variables that dash changes before it exports them: it resets `IFS` and `OPTIND` and sets `PPID`. */
+const RESET_BY_DASH = ['IFS', 'OPTIND', 'PPID'];
+
+/** A name dash exports; it drops the others (`A-B=1`) from the environment of what it runs. */
+const SHELL_NAME = /^[A-Za-z_]\w*$/;
+
 /**
  * The `PWD` that dash exports to what it runs in `where`, or `undefined` where a helper must
- * not exec programs in dash's place: `/bin/sh` is not dash, or the `PATH` is unset or holds
- * dash's `%` entries, whose search differs from `execvp`'s. dash keeps an inherited `PWD`
- * that is absolute and names the working directory, and otherwise sets the physical path.
+ * not exec programs in dash's place: `/bin/sh` is not dash; the `PATH` is unset or holds
+ * dash's `%` entries, whose search differs from `execvp`'s; or the environment holds a name
+ * that dash would drop or a variable it would change. dash keeps an inherited `PWD` that is
+ * absolute and names the working directory, and otherwise sets the physical path.
  */
 export function dashPwd(where: Where): string | undefined {
-  const inherited = (name: string): string | undefined => (where.env !== undefined && Object.hasOwn(where.env, name) ? where.env[name] : process.env[name]);
+  const env = childEnv(where.env, undefined) ?? process.env;
   try {
     shIsDash ??= basename(realpathSync('/bin/sh')) === 'dash';
-    const path = inherited('PATH');
-    if (!shIsDash || path === undefined || path.includes('%')) return undefined;
+    if (!shIsDash || env.PATH === undefined || env.PATH.includes('%')) return undefined;
+    if (RESET_BY_DASH.some((name) => Object.hasOwn(env, name)) || !Object.keys(env).every((name) => SHELL_NAME.test(name))) return undefined;
     const cwd = resolve(where.cwd ?? '.');
-    const pwd = inherited('PWD');
+    const pwd = env.PWD;
     if (pwd?.startsWith('/') === true) {
       const [named, real] = [statSync(pwd, { throwIfNoEntry: false }), statSync(cwd)];
       if (named !== undefined && named.dev === real.dev && named.ino === real.ino) return pwd;

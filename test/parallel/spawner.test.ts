@@ -142,6 +142,8 @@ describe('which commands a helper may exec in dash\'s place', () => {
 
 // What a job exec'd in dash's place sees must be what `sh -c` would have shown it.
 const dash = basename(realpathSync('/bin/sh')) === 'dash';
+/** Removes what in this process's environment would keep helpers from exec'ing in dash's place. */
+const clean = Object.fromEntries(Object.keys(process.env).filter((name) => !/^[A-Za-z_]\w*$/.test(name) || ['IFS', 'OPTIND', 'PPID'].includes(name)).map((name) => [name, undefined]));
 
 describe.skipIf(!dash)('the PWD that dash exports', () => {
   const real = join(dir, 'pwd-real');
@@ -161,6 +163,11 @@ describe.skipIf(!dash)('the PWD that dash exports', () => {
     expect(dashPwd({ env: { PATH: `/usr/bin:%builtin` } })).toBeUndefined();
     expect(dashPwd({ cwd: join(dir, 'no-such-directory') })).toBeUndefined();
   });
+
+  it('is not given where dash would drop or change a variable of the environment', () => {
+    expect(dashPwd({ env: clean })).toBeDefined();
+    for (const env of [{ IFS: ':' }, { OPTIND: '3' }, { PPID: '1' }, { 'A-B': '1' }, { 'X.Y': '' }]) expect(dashPwd({ env: { ...clean, ...env } }), Object.keys(env)[0]).toBeUndefined();
+  });
 });
 
 describe.skipIf(!dash || !canRunMany({}))('a job exec\'d by a perl helper in dash\'s place', () => {
@@ -175,14 +182,14 @@ describe.skipIf(!dash || !canRunMany({}))('a job exec\'d by a perl helper in das
   writeFileSync(join(tools, 'not-executable'), 'echo never\n');
   const path = `${tools}:${process.env.PATH ?? ''}`;
 
-  const bySh = (command: string, env: Record<string, string>): [string, string, number | null] => {
-    const { stdout, stderr, status } = spawnSync('/bin/sh', ['-c', command], { cwd: link, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const bySh = (command: string, env: Record<string, string | undefined>): [string, string, number | null] => {
+    const { stdout, stderr, status } = spawnSync('/bin/sh', ['-c', command], { cwd: link, env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)), encoding: 'utf8' });
     return [stdout, stderr, status];
   };
 
   // PWD naming the working directory through a link is kept; one naming another directory is replaced by the physical path.
   it.each([['kept', link, link], ['replaced', dir, realpathSync(real)]])('sees the environment (PWD %s), working directory, script name and arguments that sh -c gives it, and fails in the shell\'s words', async (_, pwd, exported) => {
-    const env = { PATH: path, PWD: pwd, LOOM_PROBE: 'a b' };
+    const env = { ...clean, PATH: path, PWD: pwd, LOOM_PROBE: 'a b' };
     const commands = ['env LOOM_ARG={}', 'pwd {}', 'echo -e {}', 'no-shebang a {}', 'not-executable {}', 'no-such-program {}', '/bin/pwd -L {}'];
     const jobs = (await Promise.all(commands.map((command) => collect(command, ['x'], { cwd: link, env })))).flat();
     const sorted = (text: string): string => text.split('\n').sort().join('\n');
