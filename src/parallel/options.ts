@@ -73,7 +73,7 @@ export interface ParallelOptions extends InputLimits {
   readonly shell?: string | undefined;
   /**
    * How jobs are started: `'shell'` (default) through small long-lived helper processes
-   * (`perl`, or `/bin/sh` where there is no `perl`) that fork them as `/bin/sh -c COMMAND`
+   * (`python3` or `perl`, or `/bin/sh` where neither runs) that start them as `/bin/sh -c COMMAND`
    * (several times faster than Node's own spawn; output spooled in temporary files);
    * `'direct'` with Node's `child_process`, each job in its own process group. Function
    * commands, `lineBuffer`, `ungroup` and a `shell` other than `/bin/sh` always start directly.

@@ -1,26 +1,28 @@
 /**
- * The shell spawner: small long-lived helper processes that start the jobs, so that the fork
- * of each job is a fork of a few-MiB `perl` or `/bin/sh` instead of this whole Node process.
- * The jobs still run as GNU's do, `/bin/sh -c COMMAND`, but for simple commands that dash
- * would exec, which a `perl` helper execs in dash's place (see `execsDirectly`).
+ * The shell spawner: small long-lived helper processes that start the jobs, so that starting
+ * a job costs a spawn from a few-MiB `python3` or `perl` instead of a fork of this whole Node
+ * process. The jobs still run as GNU's do, `/bin/sh -c COMMAND`, but for simple commands that
+ * dash would exec, which a helper execs in dash's place (see `execsDirectly`).
  *
  * Why: Node's `child_process.spawn` forks this process on the event-loop thread (about 7 ms
  * here, growing with this process's memory map), and forks of one process serialize. A small
- * process forks in a fraction of that, and several fork at once on several cores. Measured on
- * 500 `true N` jobs, 4 at a time, on a shared 2-core machine: 324 to 573 jobs/s against 97 to
- * 138 for the raw Node spawn loop (see `bench/parallel.ts` and docs/parallel.md). Rejected:
- * small Node spawner processes (`--max-old-space-size=16`): 75 to 91 jobs/s, no better than
- * spawning directly, as a fresh Node process still has a large map to copy.
+ * process forks in a fraction of that, and several fork at once on several cores; Python's
+ * `posix_spawn` does not copy the helper's memory map at all. Measured on 1,000 `true N` jobs,
+ * 4 at a time, and 100 `sleep 0.5` at `-j 100`: see docs/parallel.md, "How jobs are started,
+ * and speed". Rejected: small Node spawner processes (`--max-old-space-size=16`): 75 to 91
+ * jobs/s, no better than spawning directly, as a fresh Node process still has a large map to
+ * copy.
  *
- * Helpers: by default a few `perl` helpers (`MANY_HELPERS` at most), each running many jobs
- * at once, so that `-j 100` costs a few Node spawns rather than one per job slot. Perl, not
- * `/bin/sh`, because it forks and execs the job itself and reads its real wait status: a job
- * costs one fork and one exec (`/bin/sh`), where a shell helper needed four forks and three
- * execs (a subshell, a background list, `setsid`, `env --default-signal`) and an EXIT trap to
- * tell death by a signal from `exit 128+N`. Where `perl` is not on the `PATH`, one `/bin/sh`
- * helper per job slot runs one job at a time (see `helpers.ts`). Each helper runs in its own
- * process group (loom/subprocess, `group: true`); each job in its own. A job's stdout and
- * stderr go to `N.out` and `N.err` in a private temporary directory.
+ * Helpers: by default a few helpers (`MANY_HELPERS` at most), each running many jobs at once,
+ * so that `-j 100` costs a few Node spawns rather than one per job slot: `python3` ones where
+ * a Python 3.8 or later is on the `PATH`, else `perl` ones. Each starts the job itself and
+ * reads its real wait status: a job costs one process and one exec (`/bin/sh`, or the program
+ * for a simple command), where a shell helper needed four forks and three execs (a subshell,
+ * a background list, `setsid`, `env --default-signal`) and an EXIT trap to tell death by a
+ * signal from `exit 128+N`. Where neither runs, one `/bin/sh` helper per job slot runs one job
+ * at a time (see `helpers.ts`). Each helper runs in its own process group (loom/subprocess,
+ * `group: true`); each job in its own. A job's stdout and stderr go to `N.out` and `N.err` in
+ * a private temporary directory.
  *
  * Killing a job (timeout, `halt now`, an abort): SIGTERM to its process group, then SIGKILL
  * 200 ms later if it still runs.
@@ -36,7 +38,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptResult } from './attempt.js';
 import { OutputLimitError } from './attempt.js';
-import { canRunMany, type Exit, FORCE_KILL_AFTER, KILLED, ManyHelper, OneHelper, removeOptional, type Where } from './helpers.js';
+import { type Exit, FORCE_KILL_AFTER, type Interpreter, KILLED, ManyHelper, manyJobsInterpreter, OneHelper, removeOptional, type Where } from './helpers.js';
 
 export type { Where } from './helpers.js';
 
@@ -49,7 +51,8 @@ const MANY_HELPERS = 4;
 /** The helpers of one run. */
 export class ShellSpawner implements AsyncDisposable {
   readonly #where: Where;
-  readonly #many: boolean;
+  /** How to start helpers that run many jobs at once; `undefined`: one `/bin/sh` helper per slot. */
+  readonly #many: Interpreter | undefined;
   /** Created with the first job, so a run that starts none makes no directory. */
   #directory: string | undefined;
   /** By job slot (one job at a time each), or by slot modulo `MANY_HELPERS`. */
@@ -59,14 +62,14 @@ export class ShellSpawner implements AsyncDisposable {
 
   constructor(where: Where) {
     this.#where = where;
-    this.#many = canRunMany(where);
+    this.#many = manyJobsInterpreter(where);
   }
 
   #helper(slot: number): OneHelper | ManyHelper {
-    const key = this.#many ? slot % MANY_HELPERS : slot;
+    const key = this.#many === undefined ? slot : slot % MANY_HELPERS;
     let helper = this.#helpers.get(key);
     if (helper === undefined || helper.dead) {
-      helper = this.#many ? new ManyHelper(this.#where) : new OneHelper(this.#where);
+      helper = this.#many === undefined ? new OneHelper(this.#where) : new ManyHelper(this.#where, this.#many);
       this.#helpers.set(key, helper);
       this.#all.add(helper);
     }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canRunMany } from '../../src/parallel/helpers.js';
+import { manyJobsInterpreter } from '../../src/parallel/helpers.js';
 import { CLI, runCli, startCli } from '../cli/spawn-cli.js';
 import { alive, closedByAll, fifo } from './processes.js';
 
@@ -113,8 +113,8 @@ describe('loom parallel', () => {
     expect(alive(marker)).toBe(false);
   });
 
-  // Only the perl helpers see their engine go; without perl a job lives on (docs/parallel.md).
-  it.skipIf(!canRunMany({}))('killed with SIGKILL, leaves no job behind: its perl helpers end their jobs when it is gone', async () => {
+  // Only the python3 and perl helpers see their engine go; without them a job lives on (docs/parallel.md).
+  it.skipIf(manyJobsInterpreter({}) === undefined)('killed with SIGKILL, leaves no job behind: its helpers end their jobs when it is gone', async () => {
     const marker = `loom-cli-sigkill-${process.pid}`;
     const [gate, held] = [fifo(dir, 'sigkill-gate'), fifo(dir, 'sigkill-held')];
     const cli = startCli(['parallel', `sh -c 'sleep 30; : ${marker}' >${held} & echo go >${gate} {}; wait`, ':::', '1']);

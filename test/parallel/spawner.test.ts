@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canRunMany, dashPwd, execsDirectly, ManyHelper } from '../../src/parallel/helpers.js';
+import { dashPwd, execsDirectly, type Interpreter, ManyHelper, manyJobsInterpreter } from '../../src/parallel/helpers.js';
 import { JobResult, parallel, type ParallelRunOptions } from '../../src/parallel/index.js';
 import { checkLeaksAfterEach } from '../subprocess/leaks.js';
 import { alive, closedByAll, fifo } from './processes.js';
@@ -22,14 +22,31 @@ checkLeaksAfterEach();
 const dir = mkdtempSync(join(tmpdir(), 'loom-spawner-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A `PATH` with the tools the jobs below use, and no `perl`. */
-const bare = join(dir, 'bin');
-mkdirSync(bare);
-for (const tool of ['cat', 'cut', 'grep', 'sh', 'sleep']) symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bare, tool));
+/** A `PATH` of links to `tools` only, in a directory of its own. */
+function pathOf(name: string, tools: readonly string[]): string {
+  const bin = join(dir, name);
+  mkdirSync(bin);
+  for (const tool of tools) symlinkSync(execFileSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim(), join(bin, tool));
+  return bin;
+}
+
+/** The tools the jobs below use. */
+const TOOLS = ['cat', 'cut', 'env', 'grep', 'sh', 'sleep'];
+/** With neither `python3` nor `perl`: one `/bin/sh` helper per slot. */
+const bare = pathOf('bin', TOOLS);
+/** With `perl` and no `python3`: the `perl` helpers. */
+const perlOnly = pathOf('bin-perl', [...TOOLS, 'perl']);
+
+/** The helpers that run many jobs, by interpreter, where this machine has it (Debian's perl-base is Essential; python3 is not everywhere). */
+const interpreters = [
+  ['python', manyJobsInterpreter({}), process.env.PATH ?? ''],
+  ['perl', manyJobsInterpreter({ env: { PATH: perlOnly } }), perlOnly],
+] as const;
+const many = interpreters.filter(([name, interpreter]) => interpreter?.[0].includes(name) === true);
 
 const ways: [string, ParallelRunOptions][] = [
-  ['shell spawner, helpers running many jobs', { spawner: 'shell' }],
-  ['shell spawner, one helper per slot (no perl)', { spawner: 'shell', env: { PATH: bare } }],
+  ...many.map(([name, , path]): [string, ParallelRunOptions] => [`shell spawner, ${name} helpers running many jobs`, { spawner: 'shell', env: { PATH: path } }]),
+  ['shell spawner, one helper per slot (no python3, no perl)', { spawner: 'shell', env: { PATH: bare } }],
   ['direct', { spawner: 'direct' }],
 ];
 
@@ -99,13 +116,13 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   });
 });
 
-// Debian's perl-base is Essential, so the CI machines have perl; elsewhere the fallback above is what runs.
-describe.skipIf(!canRunMany({}))('a helper running many jobs (perl)', () => {
+describe.each(many)('a %s helper running many jobs', (name, interpreter) => {
   const where = {};
+  const helperOf = (): ManyHelper => new ManyHelper(where, interpreter as Interpreter);
 
   it('delivers a signal asked for before it knows the job\'s process group', async () => {
-    const helper = new ManyHelper(where);
-    const job = helper.start('sleep 30', join(dir, 'early-kill'));
+    const helper = helperOf();
+    const job = helper.start('sleep 30', join(dir, `early-kill-${name}`));
     job.kill('SIGTERM');
     expect(await job.done).toEqual({ exitCode: 0, signal: 15 });
     helper.proc.stdin?.end();
@@ -114,10 +131,10 @@ describe.skipIf(!canRunMany({}))('a helper running many jobs (perl)', () => {
   });
 
   it('settles its jobs with undefined when it dies, and ends what they started', async () => {
-    const marker = `loom-helper-died-${process.pid}`;
-    const [gate, held] = [fifo(dir, 'helper-died'), fifo(dir, 'helper-died-held')];
-    const helper = new ManyHelper(where);
-    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, 'died'));
+    const marker = `loom-helper-died-${name}-${process.pid}`;
+    const [gate, held] = [fifo(dir, `helper-died-${name}`), fifo(dir, `helper-died-held-${name}`)];
+    const helper = helperOf();
+    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, `died-${name}`));
     const gone = closedByAll(held);
     await readFile(gate);
     expect(alive(marker)).toBe(true);
@@ -126,6 +143,54 @@ describe.skipIf(!canRunMany({}))('a helper running many jobs (perl)', () => {
     await helper.proc[Symbol.asyncDispose]();
     await gone;
     expect(alive(marker)).toBe(false);
+  });
+
+  it('ends the jobs still running when its stdin ends (the engine gone), and exits', async () => {
+    const marker = `loom-helper-eof-${name}-${process.pid}`;
+    const [gate, held] = [fifo(dir, `helper-eof-${name}`), fifo(dir, `helper-eof-held-${name}`)];
+    const helper = helperOf();
+    void helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, `eof-${name}`)).done;
+    const gone = closedByAll(held);
+    await readFile(gate);
+    helper.proc.stdin?.end();
+    expect(await helper.proc.wait()).toBe(0);
+    await gone;
+    expect(alive(marker)).toBe(false);
+    await helper.proc[Symbol.asyncDispose]();
+  });
+
+  it('reports a job it cannot start (no spool file) as exit code 127, and goes on', async () => {
+    const helper = helperOf();
+    const [lost, next] = [helper.start('true', join(dir, 'no-such-directory', 'x')), helper.start('exit 3', join(dir, `after-lost-${name}`))];
+    expect(await lost.done).toEqual({ exitCode: 127, signal: 0 });
+    expect(await next.done).toEqual({ exitCode: 3, signal: 0 });
+    helper.proc.stdin?.end();
+    await helper.proc[Symbol.asyncDispose]();
+  });
+});
+
+describe('the interpreter of the helpers that run many jobs', () => {
+  const python = many.find(([name]) => name === 'python')?.[1]?.[0];
+
+  it('is perl where no python3 is on the PATH, and none where perl is missing too', () => {
+    expect(manyJobsInterpreter({ env: { PATH: perlOnly } })?.slice(0, 2)).toEqual(['perl', '-e']);
+    expect(manyJobsInterpreter({ env: { PATH: bare } })).toBeUndefined();
+  });
+
+  it.skipIf(python === undefined)('is the first python3 binary on the PATH, passing over scripts (shims) and relative directories', () => {
+    const shims = join(dir, 'py-shims');
+    mkdirSync(shims);
+    writeFileSync(join(shims, 'python3'), '#!/bin/sh\nexit 0\n');
+    chmodSync(join(shims, 'python3'), 0o755);
+    const real = pathOf('py-real', []);
+    symlinkSync(python as string, join(real, 'python3'));
+    expect(manyJobsInterpreter({ env: { PATH: `.:${shims}:${real}:${perlOnly}` } })?.slice(0, 2)).toEqual([join(real, 'python3'), '-I']);
+  });
+
+  it('is perl where the python3 found cannot run the helper', () => {
+    const fake = pathOf('py-fake', []);
+    symlinkSync(execFileSync('/bin/sh', ['-c', 'command -v perl'], { encoding: 'utf8' }).trim(), join(fake, 'python3'));
+    expect(manyJobsInterpreter({ env: { PATH: `${fake}:${perlOnly}` } })?.[0]).toBe('perl');
   });
 });
 
@@ -170,17 +235,17 @@ describe.skipIf(!dash)('the PWD that dash exports', () => {
   });
 });
 
-describe.skipIf(!dash || !canRunMany({}))('a job exec\'d by a perl helper in dash\'s place', () => {
-  const real = join(dir, 'exec-real');
-  const link = join(dir, 'exec-link');
-  const tools = join(dir, 'exec-bin');
+describe.skipIf(!dash).each(many)('a job exec\'d by a %s helper in dash\'s place', (name, _, helperPath) => {
+  const real = join(dir, `exec-real-${name}`);
+  const link = join(dir, `exec-link-${name}`);
+  const tools = join(dir, `exec-bin-${name}`);
   mkdirSync(real);
   mkdirSync(tools);
   symlinkSync(real, link);
   writeFileSync(join(tools, 'no-shebang'), 'echo "$0|$*"\n');
   chmodSync(join(tools, 'no-shebang'), 0o755);
   writeFileSync(join(tools, 'not-executable'), 'echo never\n');
-  const path = `${tools}:${process.env.PATH ?? ''}`;
+  const path = `${tools}:${helperPath}`;
 
   const bySh = (command: string, env: Record<string, string | undefined>): [string, string, number | null] => {
     const { stdout, stderr, status } = spawnSync('/bin/sh', ['-c', command], { cwd: link, env: Object.fromEntries(Object.entries({ ...process.env, ...env }).filter(([, value]) => value !== undefined)), encoding: 'utf8' });
@@ -201,12 +266,15 @@ describe.skipIf(!dash || !canRunMany({}))('a job exec\'d by a perl helper in das
     expect(jobs[5]?.exitCode).toBe(127);
   });
 
-  it('leads a process group of its own, has SIGINT and SIGQUIT at their default disposition, and is killed by a timeout', async () => {
-    const [stat, status] = await collect('cat', ['/proc/self/stat', '/proc/self/status'], { keepOrder: true });
+  // glibc's posix_spawn leaves its own signals 32 and 33 ignored; a glibc program sets them at start-up.
+  it('leads a process group of its own, has no signal of 1 to 31 ignored and none blocked, and is killed by a timeout', async () => {
+    const env = { ...clean, PATH: helperPath };
+    const [stat, status] = await collect('cat', ['/proc/self/stat', '/proc/self/status'], { keepOrder: true, env });
     const group = stat?.stdout.split(') ')[1]?.split(' ')[2];
     expect(group).toBe(stat?.stdout.split(' ')[0]);
-    expect(BigInt(`0x${/^SigIgn:\s*(\w+)$/m.exec(status?.stdout ?? '')?.[1] ?? 'ff'}`) & 0x6n).toBe(0n);
-    const timedOut = await collect('sleep', ['30'], { timeout: 200 });
+    expect(status?.stdout).toMatch(/^SigBlk:\s*0+$/m);
+    expect(BigInt(`0x${/^SigIgn:\s*(\w+)$/m.exec(status?.stdout ?? '')?.[1] ?? 'ff'}`) & 0x7fffffffn).toBe(0n);
+    const timedOut = await collect('sleep', ['30'], { timeout: 200, env });
     expect(timedOut.map((job) => [job.exitCode, job.signal, job.timedOut, job.stderr])).toEqual([[-1, 15, true, '']]);
   });
 });
