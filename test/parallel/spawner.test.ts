@@ -134,7 +134,7 @@ describe.each(many)('a %s helper running many jobs', (name, interpreter) => {
     const marker = `loom-helper-died-${name}-${process.pid}`;
     const [gate, held] = [fifo(dir, `helper-died-${name}`), fifo(dir, `helper-died-held-${name}`)];
     const helper = helperOf();
-    const job = helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, `died-${name}`));
+    const job = helper.start(`sh -c 'echo go >${gate}; sleep 30; : ${marker}' >${held}`, join(dir, `died-${name}`));
     const gone = closedByAll(held);
     await readFile(gate);
     expect(alive(marker)).toBe(true);
@@ -149,9 +149,10 @@ describe.each(many)('a %s helper running many jobs', (name, interpreter) => {
     const marker = `loom-helper-eof-${name}-${process.pid}`;
     const [gate, held] = [fifo(dir, `helper-eof-${name}`), fifo(dir, `helper-eof-held-${name}`)];
     const helper = helperOf();
-    void helper.start(`echo go >${gate}; sh -c 'sleep 30; : ${marker}' >${held}`, join(dir, `eof-${name}`)).done;
+    void helper.start(`sh -c 'echo go >${gate}; sleep 30; : ${marker}' >${held}`, join(dir, `eof-${name}`)).done;
     const gone = closedByAll(held);
     await readFile(gate);
+    expect(alive(marker)).toBe(true);
     helper.proc.stdin?.end();
     expect(await helper.proc.wait()).toBe(0);
     await gone;
