@@ -124,9 +124,9 @@ kill 'KILL', -$_ for keys %jobs;
  * when it fails): its own process group (`setpgroup=0`), every signal at its default
  * disposition and none blocked (but glibc's own signals 32 and 33, which its `posix_spawn`
  * leaves ignored and a glibc program sets at start-up), stdin from /dev/null and its output
- * in the spool files. The
- * jobs get the environment the helper was started with, read from `/proc/self/environ`:
- * Python's own start-up may change `os.environ` (PEP 538 sets `LC_CTYPE` in a C locale).
+ * in the spool files. The jobs get the environment the helper was started with, read from
+ * `/proc/self/environ`: Python's own start-up may change `os.environ` (PEP 538 sets
+ * `LC_CTYPE` in a C locale).
  * SIGCHLD wakes `select` through `signal.set_wakeup_fd`, written by the C-level handler, so
  * no job end can slip between the last `waitpid` and `select`: no timeout is needed.
  * `-I -S`: no user site, no `PYTHON*` variables, no `site` module (start-up ~20 ms here).

@@ -268,6 +268,13 @@ describe.skipIf(!dash).each(many)('a job exec\'d by a %s helper in dash\'s place
   });
 
   // glibc's posix_spawn leaves its own signals 32 and 33 ignored; a glibc program sets them at start-up.
+  it('gets the environment as it was given, in a C locale too (where Python\'s start-up sets LC_CTYPE)', async () => {
+    const env = { ...clean, PATH: helperPath, LANG: undefined, LC_ALL: undefined, LC_CTYPE: undefined };
+    // The second command is not a simple one (`;`), so it runs through /bin/sh.
+    const jobs = (await Promise.all(['env LOOM_ARG={}', 'env LOOM_ARG={};'].map((command) => collect(command, ['1'], { env })))).flat();
+    expect(jobs.map((job) => [job.exitCode, /^LC_|^LANG=/m.test(job.stdout), job.stdout.includes('LOOM_ARG=1\n')])).toEqual([[0, false, true], [0, false, true]]);
+  });
+
   it('leads a process group of its own, has no signal of 1 to 31 ignored and none blocked, and is killed by a timeout', async () => {
     const env = { ...clean, PATH: helperPath };
     const [stat, status] = await collect('cat', ['/proc/self/stat', '/proc/self/status'], { keepOrder: true, env });
