@@ -22,7 +22,13 @@ import { shellQuote } from './quote.js';
 /** Where the jobs run. */
 export interface Where {
   readonly cwd?: string | undefined;
+  /** Merged over `process.env`, as loom/subprocess merges it for the helpers (`undefined` removes a name). */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** The environment the helpers, and so the jobs, get in `where`. */
+export function envOf(where: Where): NodeJS.ProcessEnv {
+  return childEnv(where.env, undefined) ?? process.env;
 }
 
 /** How a job ended, as GNU's job log tells it: its exit code, or 0 and the signal that killed it. */
@@ -264,7 +270,7 @@ const SHELL_NAME = /^[A-Za-z_]\w*$/;
  * absolute and names the working directory, and otherwise sets the physical path.
  */
 export function dashPwd(where: Where): string | undefined {
-  const env = childEnv(where.env, undefined) ?? process.env;
+  const env = envOf(where);
   try {
     shIsDash ??= basename(realpathSync('/bin/sh')) === 'dash';
     if (!shIsDash || env.PATH === undefined || env.PATH.includes('%')) return undefined;
@@ -295,7 +301,7 @@ const interpreters = new Map<string, Interpreter | null>();
  * start in ~280 ms here) is passed over for the next.
  */
 export function manyJobsInterpreter(where: Where): Interpreter | undefined {
-  const path = (where.env === undefined ? process.env.PATH : where.env.PATH) ?? '';
+  const path = envOf(where).PATH ?? '';
   let found = interpreters.get(path);
   if (found === undefined) {
     const python = findPython(path);

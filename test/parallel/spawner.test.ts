@@ -173,6 +173,11 @@ describe.each(many)('a %s helper running many jobs', (name, interpreter) => {
 describe('the interpreter of the helpers that run many jobs', () => {
   const python = many.find(([name]) => name === 'python')?.[1]?.[0];
 
+  it('is looked up on the PATH the helpers get: the run\'s env is merged over this process\'s', () => {
+    expect(manyJobsInterpreter({ env: { LOOM_OTHER: '1' } })).toEqual(manyJobsInterpreter({}));
+    expect(manyJobsInterpreter({ env: { PATH: undefined } })).toBeUndefined();
+  });
+
   it('is perl where no python3 is on the PATH, and none where perl is missing too', () => {
     expect(manyJobsInterpreter({ env: { PATH: perlOnly } })?.slice(0, 2)).toEqual(['perl', '-e']);
     expect(manyJobsInterpreter({ env: { PATH: bare } })).toBeUndefined();
