@@ -62,8 +62,8 @@ export class OutputLimitError extends Error {
   override name = 'OutputLimitError';
 }
 
-/** GNU's termseq, shortened: SIGTERM, then SIGKILL if the group is still there after this long. */
-const FORCE_KILL_AFTER = 200;
+/** GNU's termseq, shortened: SIGTERM, then SIGKILL if the group is still there after this long (every way of starting a job). */
+export const FORCE_KILL_AFTER = 200;
 
 /** Runs one attempt; see the module comment. Rejects with `signal.reason` when aborted. */
 export async function runAttempt(spec: AttemptSpec): Promise<AttemptResult> {

@@ -11,25 +11,16 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, closeSync, constants as fsConstants, openSync, readFileSync, readSync, realpathSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import { childEnv } from '../subprocess/arguments/options.js';
+import { isAbsolute, join } from 'node:path';
 import { spawn } from '../subprocess/process/spawn.js';
 import type { Subprocess } from '../subprocess/process/subprocess.js';
+import { FORCE_KILL_AFTER } from './attempt.js';
+import { dashPwd, execsDirectly } from './dash.js';
+import { readStart, removeOptional } from './files.js';
 import { shellQuote } from './quote.js';
-
-/** Where the jobs run. */
-export interface Where {
-  readonly cwd?: string | undefined;
-  /** Merged over `process.env`, as loom/subprocess merges it for the helpers (`undefined` removes a name). */
-  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
-}
-
-/** The environment the helpers, and so the jobs, get in `where`. */
-export function envOf(where: Where): NodeJS.ProcessEnv {
-  return childEnv(where.env, undefined) ?? process.env;
-}
+import { envOf, type Where } from './where.js';
 
 /** How a job ended, as GNU's job log tells it: its exit code, or 0 and the signal that killed it. */
 export interface Exit {
@@ -44,9 +35,6 @@ export interface Started {
   /** Called once the job has ended: removes the helper's own files. */
   ended(): void;
 }
-
-/** GNU's termseq, shortened, as for directly started jobs. */
-export const FORCE_KILL_AFTER = 200;
 
 /**
  * Reads jobs from stdin, each a header `ID PATHBYTES COMMANDBYTES MODE` and a newline, then
@@ -225,68 +213,6 @@ const PYTHON_CHECK = "import os, select, signal, sys\nassert sys.version_info >=
  */
 const ONE = `trap : TERM INT\nwhile IFS= read -r f; do /bin/sh -c '. "$1"' /bin/sh "$f"; echo "$?"; done\n`;
 
-/**
- * dash's builtins and reserved words (dash 0.5.12) that are made of the characters of a
- * simple word: a command starting with one of them runs in the shell, not as a program.
- */
-const DASH_WORDS = new Set([
-  '.', ':', 'alias', 'bg', 'break', 'case', 'cd', 'chdir', 'command', 'continue', 'do', 'done', 'echo', 'elif', 'else', 'esac',
-  'eval', 'exec', 'exit', 'export', 'false', 'fg', 'fi', 'for', 'getopts', 'hash', 'if', 'in', 'jobs', 'kill', 'local',
-  'printf', 'pwd', 'read', 'readonly', 'return', 'set', 'shift', 'test', 'then', 'times', 'trap', 'true', 'type',
-  'ulimit', 'umask', 'unalias', 'unset', 'until', 'wait', 'while',
-]);
-
-/**
- * A simple command: words of characters that no shell treats specially (no quote, `$`, glob,
- * `~`, `#`, `=` in the first word, redirection, separator or newline), separated by blanks.
- */
-const SIMPLE = /^[ \t]*([-\w./+,:@%]+)(?:[ \t]+[-\w./+,:@%=]+)*[ \t]*$/;
-
-/**
- * True when dash runs `command` by exec'ing a program found on `PATH` with the command's
- * words as its arguments, and nothing else: a simple command whose first word is not a
- * builtin or reserved word. `dash -c` execs the last simple command itself, so a helper can
- * exec the program in its place and save an exec of `/bin/sh` per job.
- */
-export function execsDirectly(command: string): boolean {
-  const first = SIMPLE.exec(command)?.[1];
-  return first !== undefined && !DASH_WORDS.has(first);
-}
-
-/** Whether `/bin/sh` is dash; asked once. */
-let shIsDash: boolean | undefined;
-
-/** Variables that dash changes before it exports them: it resets `IFS` and `OPTIND` and sets `PPID`. */
-const RESET_BY_DASH = ['IFS', 'OPTIND', 'PPID'];
-
-/** A name dash exports; it drops the others (`A-B=1`) from the environment of what it runs. */
-const SHELL_NAME = /^[A-Za-z_]\w*$/;
-
-/**
- * The `PWD` that dash exports to what it runs in `where`, or `undefined` where a helper must
- * not exec programs in dash's place: `/bin/sh` is not dash; the `PATH` is unset or holds
- * dash's `%` entries, whose search differs from `execvp`'s; or the environment holds a name
- * that dash would drop or a variable it would change. dash keeps an inherited `PWD` that is
- * absolute and names the working directory, and otherwise sets the physical path.
- */
-export function dashPwd(where: Where): string | undefined {
-  const env = envOf(where);
-  try {
-    shIsDash ??= basename(realpathSync('/bin/sh')) === 'dash';
-    if (!shIsDash || env.PATH === undefined || env.PATH.includes('%')) return undefined;
-    if (RESET_BY_DASH.some((name) => Object.hasOwn(env, name)) || !Object.keys(env).every((name) => SHELL_NAME.test(name))) return undefined;
-    const cwd = resolve(where.cwd ?? '.');
-    const pwd = env.PWD;
-    if (pwd?.startsWith('/') === true) {
-      const [named, real] = [statSync(pwd, { throwIfNoEntry: false }), statSync(cwd)];
-      if (named !== undefined && named.dev === real.dev && named.ino === real.ino) return pwd;
-    }
-    return realpathSync.native(cwd);
-  } catch {
-    return undefined;
-  }
-}
-
 /** How to start a helper that runs many jobs at once: the interpreter and the script. */
 export type Interpreter = readonly [string, ...string[]];
 
@@ -320,7 +246,7 @@ function findPython(path: string): string | undefined {
     let head: Buffer;
     try {
       accessSync(file, fsConstants.X_OK);
-      head = readHead(file);
+      head = readStart(file, 2).bytes;
     } catch {
       continue;
     }
@@ -328,17 +254,6 @@ function findPython(path: string): string | undefined {
     return spawnSync(file, ['-I', '-S', '-c', PYTHON_CHECK], { env: { PATH: path }, stdio: 'ignore' }).status === 0 ? file : undefined;
   }
   return undefined;
-}
-
-/** The first two bytes of `file` (throws if it cannot be read). */
-function readHead(file: string): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return head.subarray(0, readSync(fd, head, 0, 2, 0));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** A helper process and its answer lines. */
@@ -515,15 +430,6 @@ function readCode(path: string): number | undefined {
     return Number(readFileSync(path, 'utf8').trim());
   } catch {
     return undefined;
-  }
-}
-
-/** Removes `path` if it is there. */
-export function removeOptional(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Not written: the job was killed before its shell opened it.
   }
 }
 

@@ -33,14 +33,14 @@
  * @module
  */
 
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AttemptResult } from './attempt.js';
-import { OutputLimitError } from './attempt.js';
-import { type Exit, FORCE_KILL_AFTER, type Interpreter, KILLED, ManyHelper, manyJobsInterpreter, OneHelper, removeOptional, type Where } from './helpers.js';
-
-export type { Where } from './helpers.js';
+import { FORCE_KILL_AFTER, OutputLimitError } from './attempt.js';
+import { readStart, removeOptional } from './files.js';
+import { type Exit, type Interpreter, KILLED, ManyHelper, manyJobsInterpreter, OneHelper } from './helpers.js';
+import type { Where } from './where.js';
 
 /**
  * Helpers that run many jobs at once, at most: enough that forking jobs is spread over the
@@ -130,21 +130,12 @@ export class ShellSpawner implements AsyncDisposable {
   }
 }
 
-/** A spooled output file, read up to `max` bytes. */
+/** A spooled output file, read up to `max` bytes (none if the job never wrote it). */
 function readBounded(path: string, max: number): { bytes: Buffer; over: boolean } {
-  let size: number;
   try {
-    size = statSync(path).size;
-  } catch {
+    return readStart(path, max);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     return { bytes: Buffer.alloc(0), over: false };
   }
-  if (size <= max) return { bytes: readFileSync(path), over: false };
-  const bytes = Buffer.alloc(max);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, bytes, 0, max, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return { bytes, over: true };
 }
