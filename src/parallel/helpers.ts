@@ -43,8 +43,9 @@ export interface Started {
  * stdout and stderr into `PATH.out` and `PATH.err`, then `exec /bin/sh -c COMMAND` with `$0`
  * `/bin/sh`, exactly GNU's `sh -c`, signals at their default dispositions. In mode `D` (a
  * command that dash would run by exec'ing its program, see {@link execsDirectly}) it first
- * does what dash would do, without dash: exports `PWD` as dash would (the helper's first
- * argument) and execs the program found on `PATH`; only if that fails does it exec `/bin/sh`,
+ * does what dash would do, without dash: execs the program found on `PATH`, with `PWD` as
+ * dash would export it (the helper's first argument, exported to every job: dash keeps that
+ * value as it finds it right); only if that fails does it exec `/bin/sh`,
  * whose search then fails the same way and reports it in dash's words. It answers
  * `S ID PID` once forked (having made the group itself too, so that a signal sent to it at
  * once finds it) and `E ID CODE SIGNAL` once it reaped the job: the real wait status,
@@ -62,6 +63,7 @@ export interface Started {
  * alternating). No module is loaded: `POSIX` alone costs 15 ms of start-up here.
  */
 const PERL = String.raw`my $pwd = shift;
+$ENV{PWD} = $pwd if defined $pwd;
 pipe my $woken, my $wake;
 $SIG{CHLD} = sub { syswrite $wake, 'x' };
 my ($in, $at, $open, %jobs) = ('', 0, 1);
@@ -93,7 +95,6 @@ while ($open) {
         setpgrp 0, 0;
         open(STDIN, '<', '/dev/null') && open(STDOUT, '>', "$path.out") && open(STDERR, '>', "$path.err") or exit 127;
         if ($direct) {
-          $ENV{PWD} = $pwd;
           my @argv = split ' ', $command;
           { exec { $argv[0] } @argv }
         }
@@ -126,9 +127,9 @@ kill 'KILL', -$_ for keys %jobs;
  * `-I -S`: no user site, no `PYTHON*` variables, no `site` module (start-up ~20 ms here).
  */
 const PYTHON = String.raw`import os, select, signal, sys
-pwd = os.fsencode(sys.argv[1]) if len(sys.argv) > 1 else None
 with open('/proc/self/environ', 'rb') as f:
     environ = dict(entry.split(b'=', 1) for entry in f.read().split(b'\0') if b'=' in entry)
+direct_environ = {**environ, b'PWD': os.fsencode(sys.argv[1])} if len(sys.argv) > 1 else None
 defaults = [s for s in signal.valid_signals() if s not in (signal.SIGKILL, signal.SIGSTOP)]
 woken, wake = os.pipe()
 os.set_blocking(woken, False)
@@ -142,9 +143,8 @@ def spawn(path, argv, env, search):
     actions = [(os.POSIX_SPAWN_OPEN, 0, b'/dev/null', os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, path + b'.out', WRITE, 0o666), (os.POSIX_SPAWN_OPEN, 2, path + b'.err', WRITE, 0o666)]
     return (os.posix_spawnp if search else os.posix_spawn)(argv[0], argv, env, file_actions=actions, setpgroup=0, setsigmask=(), setsigdef=defaults)
 def start(path, command, direct):
-    env = environ
+    env = direct_environ if direct else environ
     if direct:
-        env = {**environ, b'PWD': pwd}
         try:
             return spawn(path, command.split(), env, True)
         except OSError:
@@ -181,13 +181,15 @@ try:
             while True:
                 nl = buf.find(b'\n', at, at + 64)
                 fields = buf[at:nl].split(b' ') if nl >= 0 else []
-                if len(fields) != 4 or len(buf) < nl + 1 + int(fields[1]) + int(fields[2]):
+                if len(fields) != 4:
                     break
-                job, begin = fields[0], nl + 1
-                path, at = buf[begin:begin + int(fields[1])], begin + int(fields[1]) + int(fields[2])
-                command = buf[begin + int(fields[1]):at]
+                job, paths, commands, mode = fields[0], int(fields[1]), int(fields[2]), fields[3]
+                begin, end_at = nl + 1, nl + 1 + paths + commands
+                if len(buf) < end_at:
+                    break
+                path, command, at = buf[begin:begin + paths], buf[begin + paths:end_at], end_at
                 try:
-                    pid = start(path, command, fields[3] == b'D')
+                    pid = start(path, command, mode == b'D')
                 except OSError:
                     out.append(b'E %s 127 0\n' % job)
                     continue
