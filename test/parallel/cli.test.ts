@@ -59,7 +59,7 @@ describe('loom parallel', () => {
     const gate = fifo(dir, 'halt');
     const { code, stdout, stderr } = await parallel(
       '-j2', '--halt', 'now,fail=1',
-      `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 3; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; echo never; wait; fi`,
+      `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 3; else sh -c 'echo go > ${gate}; sleep 30; : ${marker}' & echo never; wait; fi`,
       ':::', 'sleeper', 'fail',
     );
     expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
@@ -117,7 +117,7 @@ describe('loom parallel', () => {
   it.skipIf(manyJobsInterpreter({}) === undefined)('killed with SIGKILL, leaves no job behind: its helpers end their jobs when it is gone', async () => {
     const marker = `loom-cli-sigkill-${process.pid}`;
     const [gate, held] = [fifo(dir, 'sigkill-gate'), fifo(dir, 'sigkill-held')];
-    const cli = startCli(['parallel', `sh -c 'sleep 30; : ${marker}' >${held} & echo go >${gate} {}; wait`, ':::', '1']);
+    const cli = startCli(['parallel', `sh -c 'echo go >${gate}; sleep 30; : ${marker}' >${held} & wait; : {}`, ':::', '1']);
     const gone = closedByAll(held);
     await readFile(gate);
     expect(alive(marker, cli.child.pid)).toBe(true);

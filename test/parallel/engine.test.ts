@@ -75,13 +75,13 @@ describe.each(['shell', 'direct'] as const)('parallel with spawner: %s', (spawne
     const gate = fifo(dir, `halt-${spawner}`);
     const started = Date.now();
     const { jobs, status, notices } = await collect(
-      `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; wait; fi`,
+      `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'echo go > ${gate}; sleep 30; : ${marker}' & wait; fi`,
       [['sleeper', 'fail']],
       { jobs: 2, halt: 'now,fail=1' },
     );
     expect(jobs.map((job) => job.args[0])).toEqual(['fail']);
     expect(status).toBe(4);
-    expect(notices).toEqual([`This job failed:\nif [ fail = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go > ${gate}; wait; fi`]);
+    expect(notices).toEqual([`This job failed:\nif [ fail = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'echo go > ${gate}; sleep 30; : ${marker}' & wait; fi`]);
     expect(alive(marker)).toBe(false);
     expect(Date.now() - started).toBeLessThan(15_000);
   });

@@ -9,7 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Makes a named pipe `name` in `dir` and returns its path: a job reading it waits for a writer. */
+/**
+ * Makes a named pipe `name` in `dir` and returns its path: a job reading it waits for a writer.
+ * A gate is written by the very process a test then looks for (`sh -c 'echo go >GATE; sleep
+ * 30; : MARKER' >HELD`): once the test has read the gate, that process runs and holds its
+ * redirections, whatever the order in which the job's shell went on.
+ */
 export function fifo(dir: string, name: string): string {
   const path = join(dir, name);
   execFileSync('mkfifo', [path]);

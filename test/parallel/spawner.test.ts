@@ -103,7 +103,7 @@ describe.each(ways)('a job started by the %s', (name, way) => {
   it('is killed with its whole tree under halt now, and the job\'s stderr gets no report of its death', async () => {
     const gate = fifo(dir, `halt-${tag}`);
     const marker = `loom-spawner-halt-${tag}-${process.pid}`;
-    const command = `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'sleep 30; : ${marker}' & echo go >${gate}; wait; fi`;
+    const command = `if [ {} = fail ]; then cat ${gate} >/dev/null; exit 4; else sh -c 'echo go >${gate}; sleep 30; : ${marker}' & wait; fi`;
     const started = Date.now();
     const jobs = await collect(command, ['sleeper', 'fail'], { jobs: 2, halt: 'now,fail=1', ...way });
     expect(jobs.map((job) => [job.args[0], job.exitCode, job.stderr])).toEqual([['fail', 4, '']]);
